@@ -1,0 +1,120 @@
+"""Read the atlas assets and build (or reuse a cached build of) the Atlas.
+
+Building flattens curves, clips and partitions a few thousand polygons, which takes a moment; the
+result is pickled in the user cache folder under a key made from the asset bytes, so an edited
+asset or a new version of this code always rebuilds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_cache_dir
+
+from dn_bodymap.assets import asset_path
+from dn_bodymap.atlas.build import FRAMES, AtlasDataError, build_atlas
+from dn_bodymap.atlas.model import Atlas
+
+#: Bump when the build code changes in a way that changes the result for the same assets.
+BUILD_REVISION = "1"
+
+
+def atlas_dir() -> Path:
+    return asset_path("atlas")
+
+
+def _asset_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.toml") if p.is_file())
+
+
+def read_tables(root: Path | None = None) -> dict[str, Any]:
+    root = root or atlas_dir()
+
+    def load(path: Path) -> dict[str, Any]:
+        try:
+            with path.open("rb") as fh:
+                return tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise AtlasDataError(f"{path.relative_to(root)}: {exc}") from None
+
+    meta = load(root / "atlas.toml")
+    muscles: list[dict[str, Any]] = []
+    for path in sorted((root / "muscles").glob("*.toml")):
+        muscles.extend(load(path).get("muscle", []))
+    shapes: dict[str, list[dict[str, Any]]] = {}
+    regions: dict[str, list[dict[str, Any]]] = {}
+    details: dict[str, list[dict[str, Any]]] = {}
+    for frame in FRAMES:
+        shapes[frame] = []
+        for path in sorted((root / "shapes" / frame).glob("*.toml")):
+            shapes[frame].extend(load(path).get("shape", []))
+        region_file = root / "regions" / f"{frame}.toml"
+        regions[frame] = load(region_file).get("region", []) if region_file.exists() else []
+        details[frame] = []
+        for path in sorted((root / "details").glob(f"{frame}*.toml")):
+            details[frame].extend(load(path).get("detail", []))
+    return {
+        "version": meta["version"],
+        "landmarks": load(root / "landmarks.toml"),
+        "silhouette": load(root / "silhouette.toml"),
+        "muscles": muscles,
+        "shapes": shapes,
+        "regions": regions,
+        "details": details,
+    }
+
+
+def assets_fingerprint(root: Path | None = None) -> str:
+    root = root or atlas_dir()
+    digest = hashlib.sha256(BUILD_REVISION.encode())
+    for path in _asset_files(root):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def cache_file(fingerprint: str) -> Path:
+    base = Path(os.environ.get("DN_BODYMAP_CACHE") or user_cache_dir("dn-bodymap", appauthor=False))
+    return base / f"atlas-{fingerprint}.pickle"
+
+
+def load_atlas(root: Path | None = None, use_cache: bool = True) -> Atlas:
+    """The atlas from ``root`` (default: the packaged assets), from cache when possible."""
+    fingerprint = assets_fingerprint(root)
+    path = cache_file(fingerprint)
+    if use_cache and path.exists():
+        try:
+            with path.open("rb") as fh:
+                cached = pickle.load(fh)
+            if isinstance(cached, Atlas):
+                return cached
+        except Exception:  # noqa: BLE001 - a stale or torn cache file is simply rebuilt
+            pass
+    atlas = build_atlas(read_tables(root))
+    if use_cache:
+        _write_cache(path, atlas)
+    return atlas
+
+
+def _write_cache(path: Path, atlas: Atlas) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(atlas, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache folder only costs speed
+
+
+@lru_cache(maxsize=1)
+def default_atlas() -> Atlas:
+    """The packaged atlas, built once per process."""
+    return load_atlas()

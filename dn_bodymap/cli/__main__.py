@@ -1,0 +1,5 @@
+import sys
+
+from dn_bodymap.cli import main
+
+sys.exit(main())
