@@ -91,6 +91,8 @@ def build_silhouette(parts: Iterable[Mapping[str, Any]], points, view: str) -> B
     filleted: list[BaseGeometry] = []
     plain: list[BaseGeometry] = []
     for i, spec in enumerate(parts):
+        if spec.get("only") not in (None, view):
+            continue
         geom = _build(spec, points, f"silhouette part {i + 1}")
         target = plain if spec.get("join") == "plain" else filleted
         for _, g in _sided(geom, {"symmetric": spec.get("symmetric"), **spec}, view):
@@ -154,30 +156,38 @@ def build_muscle_shapes(
     silhouette: BaseGeometry,
     muscles: Mapping[str, Muscle],
 ) -> list[MuscleShape]:
-    collected: dict[tuple[str, Side], list[BaseGeometry]] = defaultdict(list)
-    angles: dict[tuple[str, Side], float | None] = {}
+    """Shapes clipped to the silhouette, one per muscle, side and layer.
+
+    A shape may override its muscle's layer: the lumbar erector spinae lies under the skin while
+    its thoracic part lies under trapezius, so one muscle can have shapes on two layers.
+    """
+    collected: dict[tuple[str, Side, str], list[BaseGeometry]] = defaultdict(list)
+    angles: dict[tuple[str, Side, str], float] = {}
     for spec in specs:
         mid = spec.get("muscle")
         if mid not in muscles:
             raise AtlasDataError(f"a shape on {view} names unknown muscle {mid!r}")
+        layer = spec.get("layer", muscles[mid].layer)
+        if layer not in LAYERS:
+            raise AtlasDataError(f"a shape of {mid!r} on {view} has layer {layer!r}")
         geom = _build(spec, points, f"muscle {mid!r} on {view}")
         angle = spec.get("fibre_angle", muscles[mid].fibre_angle)
-        for side, g in _sided(geom, spec, view):
+        mirrored_view = view == "lateral_left"
+        for i, (side, g) in enumerate(_sided(geom, spec, view)):
             clipped = polygonal(g.intersection(silhouette))
             if clipped.area < MIN_AREA:
                 continue
-            collected[(mid, side)].append(clipped)
-            if angle is not None and view != "lateral_left" and side is not Side.LEFT:
-                angles[(mid, side)] = float(angle)
-            elif angle is not None:
-                # Mirroring reverses the fibre direction's x component.
-                angles[(mid, side)] = 180.0 - float(angle)
+            key = (mid, side, layer)
+            collected[key].append(clipped)
+            if angle is not None:
+                # A mirrored copy reverses the fibre direction's x component.
+                flipped = mirrored_view or i == 1
+                angles[key] = (180.0 - float(angle)) % 180.0 if flipped else float(angle) % 180.0
     shapes = []
-    for (mid, side), geoms in collected.items():
+    for (mid, side, layer), geoms in collected.items():
         geom = polygonal(shapely.union_all(geoms))
-        shapes.append(
-            MuscleShape(mid, view, side, muscles[mid].layer, geom, anchor_of(geom), angles.get((mid, side)))
-        )
+        key = (mid, side, layer)
+        shapes.append(MuscleShape(mid, view, side, layer, geom, anchor_of(geom), angles.get(key)))
     order = {layer: i for i, layer in enumerate(LAYERS)}
     shapes.sort(key=lambda s: (order[s.layer], s.muscle_id, s.side))
     return shapes
@@ -219,6 +229,8 @@ def build_atlas(data: Mapping[str, Any]) -> Atlas:
                 data["shapes"].get(frame, []), points, view, silhouette, muscles
             )
             for spec in data["details"].get(frame, []):
+                if spec.get("only") not in (None, view):
+                    continue
                 line = line_geometry(spec["line"], points)
                 for _, g in _sided(line, spec, view):
                     vd.details.append(g)

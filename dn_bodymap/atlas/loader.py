@@ -60,10 +60,25 @@ def read_tables(root: Path | None = None) -> dict[str, Any]:
         details[frame] = []
         for path in sorted((root / "details").glob(f"{frame}*.toml")):
             details[frame].extend(load(path).get("detail", []))
+    landmarks: dict[str, dict[str, Any]] = {}
+    for path in sorted((root / "landmarks").glob("*.toml")):
+        for table, entries in load(path).items():
+            merged = landmarks.setdefault(table, {})
+            for name, value in entries.items():
+                if name in merged and table != "labels":
+                    raise AtlasDataError(f"landmark {name!r} [{table}] is defined twice ({path.name})")
+                merged[name] = value
+    silhouette = {
+        frame: load(path).get("part", [])
+        for frame, path in (
+            ("frontal", root / "silhouette" / "frontal.toml"),
+            ("lateral", root / "silhouette" / "lateral.toml"),
+        )
+    }
     return {
         "version": meta["version"],
-        "landmarks": load(root / "landmarks.toml"),
-        "silhouette": load(root / "silhouette.toml"),
+        "landmarks": landmarks,
+        "silhouette": silhouette,
         "muscles": muscles,
         "shapes": shapes,
         "regions": regions,

@@ -1,0 +1,108 @@
+"""Hit-testing: what lies under a point of a view (side, surface region, muscles by depth)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import shapely
+from shapely import STRtree
+from shapely.geometry import Point
+
+from dn_bodymap.atlas.model import LAYERS, Atlas, MuscleShape, Region, Side, side_of_x
+
+_LAYER_ORDER = {layer: i for i, layer in enumerate(LAYERS)}
+
+
+@dataclass(frozen=True, slots=True)
+class LocateResult:
+    view: str
+    x: float
+    y: float
+    inside: bool
+    side: Side | None
+    region: Region | None
+    muscles: tuple[MuscleShape, ...]
+
+
+class ViewIndex:
+    """STRtree over one view's regions and muscle shapes (built once, queried many times)."""
+
+    def __init__(self, atlas: Atlas, view: str) -> None:
+        self.view = atlas.view(view)
+        shapely.prepare(self.view.silhouette)
+        self._regions = list(self.view.regions)
+        self._muscles = list(self.view.muscle_shapes)
+        self._region_tree = STRtree([r.geometry for r in self._regions])
+        self._muscle_tree = STRtree([m.geometry for m in self._muscles])
+
+    def locate(self, x: float, y: float) -> LocateResult:
+        point = Point(x, y)
+        inside = bool(self.view.silhouette.covers(point))
+        if not inside:
+            return LocateResult(self.view.name, x, y, False, None, None, ())
+        region = None
+        hits = self._region_tree.query(point, predicate="intersects")
+        if len(hits):
+            region = self._regions[int(min(hits))]
+        muscle_hits = self._muscle_tree.query(point, predicate="intersects")
+        muscles = sorted(
+            (self._muscles[int(i)] for i in muscle_hits),
+            key=lambda m: (_LAYER_ORDER[m.layer], m.geometry.area),
+        )
+        side = region.side if region is not None and region.side is not Side.MIDLINE else None
+        if side is None:
+            side = side_of_x(self.view.name, x, midline_band=1.5)
+        return LocateResult(self.view.name, x, y, True, side, region, tuple(muscles))
+
+    def locate_brute_force(self, x: float, y: float) -> LocateResult:
+        """The same answer without the index (the benchmark's baseline and a test oracle)."""
+        point = Point(x, y)
+        if not self.view.silhouette.covers(point):
+            return LocateResult(self.view.name, x, y, False, None, None, ())
+        region = next((r for r in self._regions if r.geometry.intersects(point)), None)
+        muscles = sorted(
+            (m for m in self._muscles if m.geometry.intersects(point)),
+            key=lambda m: (_LAYER_ORDER[m.layer], m.geometry.area),
+        )
+        side = region.side if region is not None and region.side is not Side.MIDLINE else None
+        if side is None:
+            side = side_of_x(self.view.name, x, midline_band=1.5)
+        return LocateResult(self.view.name, x, y, True, side, region, tuple(muscles))
+
+
+class AtlasIndex:
+    """Spatial indexes for every view of an atlas, built lazily."""
+
+    def __init__(self, atlas: Atlas) -> None:
+        self.atlas = atlas
+        self._views: dict[str, ViewIndex] = {}
+
+    def view(self, name: str) -> ViewIndex:
+        if name not in self._views:
+            self._views[name] = ViewIndex(self.atlas, name)
+        return self._views[name]
+
+    def locate(self, view: str, x: float, y: float) -> LocateResult:
+        return self.view(view).locate(x, y)
+
+    @cached_property
+    def views(self) -> tuple[str, ...]:
+        return tuple(self.atlas.views)
+
+
+_default_index: AtlasIndex | None = None
+
+
+def default_index() -> AtlasIndex:
+    global _default_index
+    if _default_index is None:
+        from dn_bodymap.atlas.loader import default_atlas
+
+        _default_index = AtlasIndex(default_atlas())
+    return _default_index
+
+
+def locate(view: str, x: float, y: float) -> LocateResult:
+    """Side, surface region and muscles (superficial first) under a point of the packaged atlas."""
+    return default_index().locate(view, x, y)

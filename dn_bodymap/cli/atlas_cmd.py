@@ -1,0 +1,266 @@
+"""`dn-bodymap atlas …`: check, stats, muscles, regions, locate and render the anatomical atlas."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from dn_bodymap.atlas.model import VIEWS, Atlas
+from dn_bodymap.cli.common import CliError, finite_float, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    atlas = sub.add_parser("atlas", help="the anatomical atlas: check, list, locate, render")
+    asub = atlas.add_subparsers(dest="atlas_command", metavar="ATLAS_COMMAND", required=True)
+
+    p = asub.add_parser("check", help="validate the atlas; exit 1 with a list of problems")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_check)
+
+    p = asub.add_parser("stats", help="counts of views, landmarks, regions, muscles, …")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_stats)
+
+    p = asub.add_parser("muscles", help="every muscle with its shapes per view and side")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_muscles)
+
+    p = asub.add_parser("regions", help="every surface region")
+    p.add_argument("--view", choices=VIEWS)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_regions)
+
+    p = asub.add_parser("landmarks", help="every named landmark")
+    p.add_argument("--view", choices=VIEWS)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_landmarks)
+
+    p = asub.add_parser("locate", help="side, region and muscles under a point")
+    p.add_argument("--view", required=True, choices=VIEWS)
+    p.add_argument("--x", required=True, type=finite_float)
+    p.add_argument("--y", required=True, type=finite_float)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_locate)
+
+    p = asub.add_parser("render", help="draw a view to PNG, SVG or PDF")
+    p.add_argument("--view", required=True, choices=VIEWS)
+    p.add_argument(
+        "--layers",
+        help="comma-separated: silhouette, details, regions, superficial, intermediate, deep, "
+        "muscles, hazards, labels, landmarks, sides, all (default: the clinical chart look)",
+    )
+    p.add_argument("--height", type=int, default=2000, help="image height in pixels (PNG/SVG)")
+    p.add_argument("--greyscale", action="store_true", help="print-style greyscale")
+    p.add_argument("--dark", action="store_true", help="dark palette")
+    p.add_argument("--highlight", default="", help="comma-separated muscle ids to outline")
+    p.add_argument("--out", required=True, type=Path)
+    p.set_defaults(handler=_render)
+
+
+def load() -> Atlas:
+    from dn_bodymap.atlas.build import AtlasDataError
+    from dn_bodymap.atlas.loader import default_atlas
+
+    try:
+        return default_atlas()
+    except AtlasDataError as exc:
+        raise CliError(f"the atlas data is broken: {exc}", 1) from None
+
+
+def _check(args: argparse.Namespace) -> int:
+    from dn_bodymap.atlas.validate import check_atlas, measure
+
+    atlas = load()
+    problems = check_atlas(atlas)
+    m = measure(atlas)
+    if args.json:
+        print_json(
+            {
+                "ok": not problems,
+                "problems": problems,
+                "superficial_coverage": m.superficial_coverage,
+                "partition_error": m.partition_error,
+            }
+        )
+    else:
+        for text in problems:
+            print(f"- {text}")
+        cov = ", ".join(f"{v} {c:.1%}" for v, c in m.superficial_coverage.items())
+        print(f"superficial coverage: {cov}")
+        print(f"atlas {atlas.version}: {'OK' if not problems else f'{len(problems)} problem(s)'}")
+    return 1 if problems else 0
+
+
+def stats_document(atlas: Atlas) -> dict[str, Any]:
+    return {
+        "atlas_version": atlas.version,
+        "views": list(atlas.views),
+        "landmarks": {v: len(d.landmarks) for v, d in atlas.views.items()},
+        "regions": {v: len(d.regions) for v, d in atlas.views.items()},
+        "muscles": len(atlas.muscles),
+        "muscle_shapes": {v: len(d.muscle_shapes) for v, d in atlas.views.items()},
+        "trigger_points": _count_trigger_points(),
+        "hazards": _count_hazards(),
+    }
+
+
+def _count_trigger_points() -> int:
+    try:
+        from dn_bodymap.atlas.trigger_points import default_library
+    except ModuleNotFoundError:
+        return 0
+    return len(default_library().trigger_points)
+
+
+def _count_hazards() -> int:
+    try:
+        from dn_bodymap.safety.hazards import default_hazards
+    except ModuleNotFoundError:
+        return 0
+    return len(default_hazards().zones)
+
+
+def _stats(args: argparse.Namespace) -> int:
+    doc = stats_document(load())
+    if args.json:
+        print_json(doc)
+    else:
+        for key, value in doc.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def _muscles(args: argparse.Namespace) -> int:
+    atlas = load()
+    doc = []
+    for muscle in atlas.muscles.values():
+        shapes = [
+            {"view": s.view, "side": str(s.side), "layer": s.layer, "anchor": list(s.anchor)}
+            for v in atlas.views.values()
+            for s in v.muscle_shapes
+            if s.muscle_id == muscle.id
+        ]
+        doc.append(
+            {
+                "id": muscle.id,
+                "name": muscle.name,
+                "latin": muscle.latin,
+                "group": muscle.group,
+                "layer": muscle.layer,
+                "shapes": shapes,
+            }
+        )
+    if args.json:
+        print_json(doc)
+    else:
+        for m in doc:
+            views = sorted({s["view"] for s in m["shapes"]})
+            print(f"{m['id']:<34} {m['name']:<44} {m['layer']:<12} {', '.join(views)}")
+    return 0
+
+
+def _regions(args: argparse.Namespace) -> int:
+    atlas = load()
+    doc = [
+        {"id": r.id, "label": r.label, "view": r.view, "side": str(r.side), "anchor": list(r.anchor)}
+        for name, v in atlas.views.items()
+        if args.view in (None, name)
+        for r in v.regions
+    ]
+    if args.json:
+        print_json(doc)
+    else:
+        for r in doc:
+            print(f"{r['view']:<14} {r['side']:<8} {r['id']:<28} {r['label']}")
+    return 0
+
+
+def _landmarks(args: argparse.Namespace) -> int:
+    atlas = load()
+    doc = [
+        {"id": lm.id, "label": lm.label, "view": lm.view, "side": str(lm.side), "x": lm.x, "y": lm.y}
+        for name, v in atlas.views.items()
+        if args.view in (None, name)
+        for lm in v.landmarks.values()
+    ]
+    if args.json:
+        print_json(doc)
+    else:
+        for lm in doc:
+            print(f"{lm['view']:<14} {lm['side']:<8} {lm['id']:<30} {lm['x']:>8.1f} {lm['y']:>8.1f}")
+    return 0
+
+
+def locate_document(view: str, x: float, y: float) -> dict[str, Any]:
+    from dn_bodymap.atlas.locate import AtlasIndex
+
+    atlas = load()
+    result = AtlasIndex(atlas).locate(view, x, y)
+    return {
+        "view": view,
+        "x": x,
+        "y": y,
+        "inside": result.inside,
+        "side": str(result.side) if result.side else None,
+        "region": {"id": result.region.id, "label": result.region.label} if result.region else None,
+        "muscles": [
+            {"id": m.muscle_id, "name": atlas.muscles[m.muscle_id].name, "layer": m.layer}
+            for m in result.muscles
+        ],
+    }
+
+
+def _locate(args: argparse.Namespace) -> int:
+    doc = locate_document(args.view, args.x, args.y)
+    if args.json:
+        print_json(doc)
+    elif not doc["inside"]:
+        print(f"({args.x:g}, {args.y:g}) is outside the figure on the {args.view} view")
+    else:
+        region = doc["region"]["label"] if doc["region"] else "no named region"
+        print(f"{doc['side']} side, {region}")
+        for m in doc["muscles"]:
+            print(f"  {m['layer']:<12} {m['name']}")
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    from dn_bodymap.render.export import render_to_file
+    from dn_bodymap.render.layers import parse_layers
+    from dn_bodymap.render.style import DARK, LIGHT
+    from dn_bodymap.render.view_painter import RenderOptions
+
+    try:
+        layers = parse_layers(args.layers)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if not 50 <= args.height <= 12000:
+        raise CliError("--height must be between 50 and 12000 pixels")
+    if not args.out.parent.exists():
+        raise CliError(f"folder {args.out.parent} does not exist")
+    atlas = load()
+    overlays = []
+    if "hazards" in layers:
+        overlays = _hazard_overlays(args.view)
+    options = RenderOptions(
+        layers=layers,
+        palette=DARK if args.dark else LIGHT,
+        greyscale=args.greyscale,
+        overlays=overlays,
+        highlight=frozenset(filter(None, args.highlight.split(","))),
+    )
+    try:
+        render_to_file(atlas, args.view, options, args.out, args.height)
+    except (ValueError, OSError) as exc:
+        raise CliError(str(exc)) from None
+    print(args.out)
+    return 0
+
+
+def _hazard_overlays(view: str) -> list:
+    try:
+        from dn_bodymap.render.hazard_overlay import hazard_overlays
+    except ModuleNotFoundError:
+        raise CliError("the hazard layer is not part of this build yet") from None
+    return hazard_overlays(view)

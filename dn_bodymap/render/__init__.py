@@ -1,0 +1,1 @@
+"""QtGui drawing of atlas views and records, without widgets (serves the GUI and the reports)."""

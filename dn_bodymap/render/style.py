@@ -1,0 +1,101 @@
+"""The visual style of the body diagram: calm medical-illustration colours that survive greyscale.
+
+Muscles of one group share a hue; neighbours differ in lightness (derived from the id, so a muscle
+keeps its colour everywhere), which is what still separates them on a greyscale print.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor
+
+#: Hue (degrees) per muscle group: warm, muted muscle tones, varied enough to tell groups apart.
+GROUP_HUES: dict[str, int] = {
+    "head": 8,
+    "neck": 18,
+    "shoulder_girdle": 2,
+    "arm": 352,
+    "forearm_hand": 12,
+    "trunk_anterior": 24,
+    "trunk_posterior": 356,
+    "abdomen": 28,
+    "pelvis_hip": 346,
+    "thigh": 6,
+    "leg_foot": 16,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    background: QColor
+    skin: QColor
+    outline: QColor
+    detail: QColor
+    region_line: QColor
+    label: QColor
+    label_halo: QColor
+    landmark: QColor
+    greyscale: bool = False
+
+
+LIGHT = Palette(
+    background=QColor("#ffffff"),
+    skin=QColor("#f6e4d6"),
+    outline=QColor("#5b4a42"),
+    detail=QColor("#a08476"),
+    region_line=QColor("#3d6f99"),
+    label=QColor("#222222"),
+    label_halo=QColor(255, 255, 255, 215),
+    landmark=QColor("#1d5f8a"),
+)
+
+DARK = Palette(
+    background=QColor("#1e2126"),
+    skin=QColor("#4a3f3a"),
+    outline=QColor("#d8c8bd"),
+    detail=QColor("#9c8a80"),
+    region_line=QColor("#8cc4f0"),
+    label=QColor("#f0f0f0"),
+    label_halo=QColor(20, 22, 26, 210),
+    landmark=QColor("#8cc4f0"),
+)
+
+
+def _jitter(key: str) -> float:
+    return int(hashlib.sha1(key.encode()).hexdigest()[:4], 16) / 0xFFFF
+
+
+def muscle_fill(muscle_id: str, group: str, layer: str, greyscale: bool = False) -> QColor:
+    hue = GROUP_HUES.get(group, 10)
+    j = _jitter(muscle_id)
+    if layer == "superficial":
+        sat, light = 0.42 + 0.12 * j, 0.58 + 0.2 * j
+    elif layer == "intermediate":
+        sat, light = 0.35, 0.62 + 0.12 * j
+    else:
+        sat, light = 0.30, 0.68 + 0.1 * j
+    color = QColor.fromHslF(((hue + 24 * (j - 0.5)) % 360) / 360.0, sat, light)
+    if greyscale:
+        grey = round(255 * (0.55 + 0.35 * j))
+        color = QColor(grey, grey, grey)
+    return color
+
+
+def muscle_outline(fill: QColor) -> QColor:
+    return fill.darker(165)
+
+
+def fibre_colour(fill: QColor) -> QColor:
+    c = fill.darker(125)
+    c.setAlpha(120)
+    return c
+
+
+def region_fill(index: int) -> QColor:
+    """Soft alternating tints so adjacent regions read apart."""
+    tints = ["#dbe9f6", "#e6f2e2", "#f6eedb", "#efe2f3", "#e0f1f1", "#f5e1e1"]
+    c = QColor(tints[index % len(tints)])
+    c.setAlpha(150)
+    return c

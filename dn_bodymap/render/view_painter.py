@@ -1,0 +1,288 @@
+"""Paint one atlas view with chosen layers onto any QPainter (image, SVG, PDF or a widget)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QTransform,
+)
+from shapely.geometry.base import BaseGeometry
+
+from dn_bodymap.atlas.model import Atlas, MuscleShape, ViewData
+from dn_bodymap.render.paths import geometry_path, line_path, polygon_path
+from dn_bodymap.render.style import (
+    LIGHT,
+    Palette,
+    fibre_colour,
+    muscle_fill,
+    muscle_outline,
+    region_fill,
+)
+
+MARGIN = 30.0  # atlas units around the figure
+
+
+@dataclass(frozen=True, slots=True)
+class Overlay:
+    """Extra geometry drawn over the figure (hazard zones, referral patterns, pain areas)."""
+
+    geometry: BaseGeometry
+    fill: QColor
+    outline: QColor
+    hatch: bool = False
+    label: str = ""
+    dashed: bool = False
+
+
+@dataclass(slots=True)
+class RenderOptions:
+    layers: frozenset[str]
+    palette: Palette = LIGHT
+    greyscale: bool = False
+    overlays: Sequence[Overlay] = field(default_factory=tuple)
+    highlight: frozenset[str] = frozenset()
+
+
+def view_bounds(view: ViewData) -> QRectF:
+    minx, miny, maxx, maxy = view.silhouette.bounds
+    return QRectF(minx - MARGIN, miny - MARGIN, maxx - minx + 2 * MARGIN, maxy - miny + 2 * MARGIN)
+
+
+def fit_transform(source: QRectF, target: QRectF) -> QTransform:
+    scale = min(target.width() / source.width(), target.height() / source.height())
+    dx = target.x() + (target.width() - source.width() * scale) / 2 - source.x() * scale
+    dy = target.y() + (target.height() - source.height() * scale) / 2 - source.y() * scale
+    return QTransform(scale, 0, 0, scale, dx, dy)
+
+
+def paint_view(
+    painter: QPainter, atlas: Atlas, view_name: str, target: QRectF, options: RenderOptions
+) -> QTransform:
+    """Draw the view fitted into ``target`` (device coordinates); returns atlas→device transform."""
+    view = atlas.view(view_name)
+    pal = options.palette
+    layers = options.layers
+    xf = fit_transform(view_bounds(view), target)
+    scale = xf.m11()
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setTransform(xf, True)
+    body = polygon_path(view.silhouette)
+    if "silhouette" in layers:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(pal.skin))
+        painter.drawPath(body)
+    if "regions" in layers:
+        _paint_regions(painter, view, pal, scale)
+    for layer in ("superficial", "intermediate", "deep"):
+        if layer in layers:
+            _paint_muscles(painter, atlas, view, layer, options, scale)
+    if "details" in layers:
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(_pen(pal.detail, 0.9, scale))
+        for detail in view.details:
+            painter.drawPath(line_path(detail))
+    for overlay in options.overlays:
+        _paint_overlay(painter, overlay, scale)
+    if "silhouette" in layers:
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(_pen(pal.outline, 1.6, scale))
+        painter.drawPath(body)
+    if "landmarks" in layers:
+        _paint_landmarks(painter, view, pal, scale)
+    painter.restore()
+    if "labels" in layers:
+        _paint_labels(painter, atlas, view, options, xf)
+    if "sides" in layers:
+        _paint_side_markers(painter, view, pal, xf)
+    return xf
+
+
+def _pen(color: QColor, width_units: float, scale: float, min_px: float = 0.6) -> QPen:
+    pen = QPen(color)
+    pen.setWidthF(max(width_units, min_px / max(scale, 1e-6)))
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return pen
+
+
+def _paint_regions(painter: QPainter, view: ViewData, pal: Palette, scale: float) -> None:
+    for i, region in enumerate(sorted(view.regions, key=lambda r: (r.anchor[1], r.anchor[0]))):
+        painter.setBrush(QBrush(region_fill(i)))
+        painter.setPen(_pen(pal.region_line, 0.7, scale))
+        painter.drawPath(polygon_path(region.geometry))
+
+
+def _paint_muscles(
+    painter: QPainter,
+    atlas: Atlas,
+    view: ViewData,
+    layer: str,
+    options: RenderOptions,
+    scale: float,
+) -> None:
+    shapes = [s for s in view.muscle_shapes if s.layer == layer]
+    deep = layer != "superficial"
+    for shape in shapes:
+        muscle = atlas.muscles[shape.muscle_id]
+        fill = muscle_fill(muscle.id, muscle.group, layer, options.greyscale)
+        if deep:
+            fill.setAlpha(150 if layer == "intermediate" else 120)
+        path = polygon_path(shape.geometry)
+        painter.setBrush(QBrush(fill))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawPath(path)
+        if shape.fibre_angle is not None:
+            _paint_fibres(painter, shape, path, fibre_colour(fill), scale)
+        pen = _pen(muscle_outline(fill), 0.8 if not deep else 0.9, scale)
+        if deep:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        if shape.muscle_id in options.highlight:
+            pen = _pen(QColor("#c0392b"), 2.2, scale)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(pen)
+        painter.drawPath(path)
+
+
+def _paint_fibres(
+    painter: QPainter, shape: MuscleShape, path: QPainterPath, color: QColor, scale: float
+) -> None:
+    """Fine parallel strokes along the fibre direction, clipped to the muscle."""
+    minx, miny, maxx, maxy = shape.geometry.bounds
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    reach = max(maxx - minx, maxy - miny)
+    painter.save()
+    painter.setClipPath(path, Qt.ClipOperation.IntersectClip)
+    painter.setPen(_pen(color, 0.35, scale, min_px=0.4))
+    painter.translate(cx, cy)
+    painter.rotate(shape.fibre_angle or 0.0)
+    spacing = 4.5
+    k = -reach
+    lines = []
+    while k <= reach:
+        lines.append(QLineF(-reach, k, reach, k))
+        k += spacing
+    painter.drawLines(lines)
+    painter.restore()
+
+
+def _paint_overlay(painter: QPainter, overlay: Overlay, scale: float) -> None:
+    path = geometry_path(overlay.geometry)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(overlay.fill))
+    painter.drawPath(path)
+    if overlay.hatch:
+        brush = QBrush(overlay.outline, Qt.BrushStyle.BDiagPattern)
+        brush.setTransform(QTransform().scale(1 / max(scale, 1e-6) * 1.6, 1 / max(scale, 1e-6) * 1.6))
+        painter.setBrush(brush)
+        painter.drawPath(path)
+    pen = _pen(overlay.outline, 1.1, scale)
+    if overlay.dashed:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(pen)
+    painter.drawPath(path)
+
+
+def _paint_landmarks(painter: QPainter, view: ViewData, pal: Palette, scale: float) -> None:
+    painter.setPen(_pen(pal.background, 0.6, scale))
+    painter.setBrush(QBrush(pal.landmark))
+    r = max(2.2, 3.5 / max(scale, 1e-6))
+    for lm in view.landmarks.values():
+        painter.drawEllipse(QPointF(lm.x, lm.y), r, r)
+
+
+@dataclass(slots=True)
+class _Label:
+    text: str
+    anchor: QPointF
+    weight: float
+
+
+def _label_candidates(atlas: Atlas, view: ViewData, options: RenderOptions) -> Iterable[_Label]:
+    layers = options.layers
+    muscle_layers = [lay for lay in ("superficial", "intermediate", "deep") if lay in layers]
+    seen: set[tuple[str, str]] = set()
+    if muscle_layers:
+        for shape in view.muscle_shapes:
+            if shape.layer not in muscle_layers:
+                continue
+            key = (shape.muscle_id, shape.side)
+            if key in seen:
+                continue
+            seen.add(key)
+            name = atlas.muscles[shape.muscle_id].name
+            yield _Label(name, QPointF(*shape.anchor), shape.geometry.area)
+    elif "regions" in layers:
+        for region in view.regions:
+            yield _Label(region.label, QPointF(*region.anchor), region.geometry.area)
+    if "landmarks" in layers:
+        for lm in view.landmarks.values():
+            yield _Label(lm.label, QPointF(lm.x + 4, lm.y), 1.0)
+
+
+def _paint_labels(
+    painter: QPainter, atlas: Atlas, view: ViewData, options: RenderOptions, xf: QTransform
+) -> None:
+    """Greedy placement, biggest shapes first; a label that would collide is moved or left out."""
+    scale = xf.m11()
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(max(8, round(6.4 * scale)))
+    metrics = QFontMetricsF(font)
+    placed: list[QRectF] = []
+    painter.save()
+    painter.setFont(font)
+    candidates = sorted(_label_candidates(atlas, view, options), key=lambda c: -c.weight)
+    for cand in candidates:
+        p = xf.map(cand.anchor)
+        w = metrics.horizontalAdvance(cand.text)
+        h = metrics.height()
+        for dx, dy in ((0, 0), (0, -h), (0, h), (0, -2 * h), (0, 2 * h)):
+            rect = QRectF(p.x() - w / 2 + dx, p.y() - h / 2 + dy, w, h)
+            if not any(rect.adjusted(-2, -1, 2, 1).intersects(r) for r in placed):
+                placed.append(rect)
+                _halo_text(painter, rect, cand.text, options.palette)
+                break
+    painter.restore()
+
+
+def _halo_text(painter: QPainter, rect: QRectF, text: str, pal: Palette) -> None:
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(pal.label_halo))
+    painter.drawRoundedRect(rect.adjusted(-2, 0, 2, 0), 3, 3)
+    painter.setPen(QPen(pal.label))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def _paint_side_markers(painter: QPainter, view: ViewData, pal: Palette, xf: QTransform) -> None:
+    """'R' and 'L' beside the figure, always the patient's side."""
+    from dn_bodymap.atlas.model import side_of_x
+
+    minx, _, maxx, _ = view.silhouette.bounds
+    font = QFont("DejaVu Sans")
+    font.setBold(True)
+    font.setPixelSize(max(12, round(22 * xf.m11())))
+    painter.save()
+    painter.setFont(font)
+    painter.setPen(QPen(pal.outline))
+    top = 40.0
+    if view.name.startswith("lateral"):
+        text = "R" if view.name == "lateral_right" else "L"
+        p = xf.map(QPointF(maxx - 10 if view.name == "lateral_right" else minx + 10, top))
+        painter.drawText(QRectF(p.x() - 40, p.y() - 20, 80, 40), Qt.AlignmentFlag.AlignCenter, text)
+    else:
+        for x in (minx + 18, maxx - 18):
+            letter = "R" if side_of_x(view.name, x) == "right" else "L"
+            p = xf.map(QPointF(x, top))
+            painter.drawText(QRectF(p.x() - 40, p.y() - 20, 80, 40), Qt.AlignmentFlag.AlignCenter, letter)
+    painter.restore()
