@@ -57,6 +57,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, type=Path)
     p.set_defaults(handler=_render)
 
+    # Sub-commands that belong to other packages register themselves here when present.
+    import importlib
+
+    for module_name in ("dn_bodymap.cli.safety_cmd", "dn_bodymap.cli.referral_cmd"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        module.register_atlas(asub)
+
 
 def load() -> Atlas:
     from dn_bodymap.atlas.build import AtlasDataError
