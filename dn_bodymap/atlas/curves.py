@@ -70,11 +70,14 @@ def _segment(p0: Node, p1: Node, p2: Node, p3: Node) -> Bezier:
 
 
 def flatten(segments: Sequence[Bezier], closed: bool = True) -> list[Point]:
-    """Sample each cubic so no chord exceeds MAX_CHORD (control-polygon length bounds arc length)."""
+    """Sample each cubic so no chord exceeds MAX_CHORD.
+
+    A cubic's speed is at most 3 × its longest control leg, which bounds every step's chord.
+    """
     points: list[Point] = []
     for a, b, c, d in segments:
-        hull = math.dist(a, b) + math.dist(b, c) + math.dist(c, d)
-        steps = max(2, math.ceil(hull / MAX_CHORD))
+        leg = max(math.dist(a, b), math.dist(b, c), math.dist(c, d))
+        steps = max(2, math.ceil(3 * leg / MAX_CHORD))
         for k in range(steps):
             t = k / steps
             mt = 1.0 - t

@@ -1,0 +1,62 @@
+"""Atlas figures: load time (cold build and from cache) and locate throughput, index vs brute force.
+
+Run: python bench/bench_atlas.py  (prints medians; the ratio compares both methods in this run)
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+
+from dn_bodymap.atlas.loader import atlas_dir, load_atlas
+from dn_bodymap.atlas.locate import AtlasIndex
+
+
+def median_seconds(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    import os
+
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["DN_BODYMAP_CACHE"] = cache
+        cold = median_seconds(lambda: load_atlas(atlas_dir(), use_cache=False), 3)
+        load_atlas(atlas_dir())  # writes the cache
+        warm = median_seconds(lambda: load_atlas(atlas_dir()), 7)
+    atlas = load_atlas(atlas_dir(), use_cache=False)
+    index = AtlasIndex(atlas)
+    rng = random.Random(1)
+    points = []
+    for _ in range(2000):
+        view = rng.choice(list(atlas.views))
+        minx, miny, maxx, maxy = atlas.view(view).silhouette.bounds
+        points.append((view, rng.uniform(minx, maxx), rng.uniform(miny, maxy)))
+    for view in atlas.views:
+        index.view(view)  # build the trees outside the timing
+
+    def run(brute: bool) -> None:
+        for view, x, y in points:
+            vi = index.view(view)
+            (vi.locate_brute_force if brute else vi.locate)(x, y)
+
+    indexed = median_seconds(lambda: run(False), 5)
+    brute = median_seconds(lambda: run(True), 3)
+    shapes = sum(len(v.muscle_shapes) + len(v.regions) for v in atlas.views.values())
+    print(f"atlas {atlas.version}: {len(atlas.muscles)} muscles, {shapes} shapes over 4 views")
+    print(f"load, cold build      : {cold * 1000:8.1f} ms (median of 3)")
+    print(f"load, from cache      : {warm * 1000:8.1f} ms (median of 7)  cold/cache = {cold / warm:.1f}x")
+    print(f"locate, spatial index : {len(points) / indexed:8.0f} points/s ({indexed / len(points) * 1e6:.1f} µs each)")
+    print(f"locate, brute force   : {len(points) / brute:8.0f} points/s ({brute / len(points) * 1e6:.1f} µs each)")
+    print(f"index speed-up        : {brute / indexed:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The anatomical atlas: views, landmarks, surface regions, muscles; loading, validation, hit-testing."""

@@ -1,0 +1,104 @@
+"""The engine on a tiny synthetic atlas: mirroring, sides, clipping, partition, caching."""
+
+import pickle
+
+import pytest
+
+from dn_bodymap.atlas.build import AtlasDataError
+from dn_bodymap.atlas.loader import cache_file, assets_fingerprint, load_atlas
+from dn_bodymap.atlas.model import Side, side_of_x
+from dn_bodymap.atlas.validate import partition_error
+
+
+
+def test_side_convention_anterior_mirrors_posterior():
+    assert side_of_x("anterior", -10) is Side.RIGHT
+    assert side_of_x("anterior", 10) is Side.LEFT
+    assert side_of_x("posterior", 10) is Side.RIGHT
+    assert side_of_x("posterior", -10) is Side.LEFT
+    assert side_of_x("lateral_right", 5) is Side.RIGHT
+    assert side_of_x("lateral_left", 5) is Side.LEFT
+    assert side_of_x("anterior", 0.5, midline_band=1) is Side.MIDLINE
+
+
+def test_bilateral_shapes_are_mirrored_with_the_patient_side(mini_atlas):
+    ant = {(s.muscle_id, s.side): s for s in mini_atlas.view("anterior").muscle_shapes}
+    # authored at x > 0: anterior → the patient's left, posterior → the patient's right
+    assert ant[("deep_one", Side.LEFT)].geometry.centroid.x > 0
+    assert ant[("deep_one", Side.RIGHT)].geometry.centroid.x < 0
+    post = {(s.muscle_id, s.side): s for s in mini_atlas.view("posterior").muscle_shapes}
+    assert post[("big", Side.RIGHT)].geometry.centroid.x > 0
+
+
+def test_shapes_are_clipped_to_the_silhouette(mini_atlas):
+    view = mini_atlas.view("anterior")
+    for s in view.muscle_shapes:
+        assert s.geometry.difference(view.silhouette).area < 1e-6
+
+
+def test_fibre_angle_mirrors(mini_atlas):
+    shapes = {s.side: s for s in mini_atlas.view("anterior").muscle_shapes if s.muscle_id == "big"}
+    assert shapes[Side.LEFT].fibre_angle == 30
+    assert shapes[Side.RIGHT].fibre_angle == 150
+
+
+def test_regions_tile_the_silhouette_even_when_authored_roughly(mini_atlas):
+    for view in mini_atlas.views.values():
+        assert partition_error(view) < 1e-6
+    # the overlap of chest and belly goes to the earlier region
+    ant = mini_atlas.view("anterior")
+    ids = {(r.id, r.side) for r in ant.regions}
+    assert ("head", Side.MIDLINE) in ids and ("chest", Side.RIGHT) in ids and ("belly", Side.LEFT) in ids
+
+
+def test_lateral_left_is_the_mirror_of_lateral_right(mini_atlas):
+    r, l = mini_atlas.view("lateral_right"), mini_atlas.view("lateral_left")
+    assert r.silhouette.bounds[2] == pytest.approx(-l.silhouette.bounds[0])
+    assert {s.side for s in l.muscle_shapes} == {Side.LEFT}
+    assert l.landmark("ear", "left").x == -r.landmark("ear", "right").x
+
+
+def test_landmarks_mirror_and_midline(mini_atlas):
+    ant = mini_atlas.view("anterior")
+    assert ant.landmark("navel").side is Side.MIDLINE
+    assert ant.landmark("shoulder", "right").x == -60
+    assert ant.landmark("shoulder", "left").x == 60
+    with pytest.raises(KeyError):
+        ant.landmark("spine")  # posterior only
+
+
+def test_cache_is_used_and_keyed_on_content(mini_root, monkeypatch, tmp_path):
+    monkeypatch.setenv("DN_BODYMAP_CACHE", str(tmp_path / "c"))
+    first = load_atlas(mini_root)
+    path = cache_file(assets_fingerprint(mini_root))
+    assert path.exists()
+    with path.open("rb") as fh:
+        assert pickle.load(fh).version == first.version
+    (mini_root / "atlas.toml").write_text('version = "test-2"\n')
+    assert load_atlas(mini_root).version == "test-2"
+
+
+def test_torn_cache_file_is_rebuilt(mini_root, monkeypatch, tmp_path):
+    monkeypatch.setenv("DN_BODYMAP_CACHE", str(tmp_path / "c"))
+    path = cache_file(assets_fingerprint(mini_root))
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\x80\x04garbage")
+    assert load_atlas(mini_root).version == "test-1"
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "message"),
+    [
+        ("shapes/anterior/bad.toml", '[[shape]]\nmuscle = "nobody"\npoly = [[0,0],[1,0],[0,1]]\n', "unknown muscle"),
+        ("shapes/anterior/bad.toml", '[[shape]]\nmuscle = "big"\npoly = [["nowhere",0,0],[1,0],[0,1]]\n', "unknown landmark"),
+        ("muscles/dup.toml", '[[muscle]]\nid = "big"\nname = "x"\ngroup = "g"\nlayer = "deep"\n', "twice"),
+        ("regions/anterior.toml", "[[region]\n", "regions/anterior.toml"),
+    ],
+)
+def test_broken_data_is_reported_by_name(
+    mini_root, monkeypatch, tmp_path, write_tree, rel, text, message
+):
+    monkeypatch.setenv("DN_BODYMAP_CACHE", str(tmp_path / "c"))
+    write_tree(mini_root, {rel: text})
+    with pytest.raises(AtlasDataError, match=message):
+        load_atlas(mini_root, use_cache=False)
