@@ -14,7 +14,8 @@ def format_timestamp(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SS.ffffffZ``: fixed width, so sorting the text sorts by time."""
     if moment.tzinfo is None:
         raise ValueError("a timestamp needs a time zone (naive times are ambiguous)")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: strftime does not zero-pad years below 1000 on glibc.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_timestamp(text: str) -> datetime:

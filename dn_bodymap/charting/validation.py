@@ -135,8 +135,10 @@ def timestamp(field: str, value: object) -> str:
         raise ValidationError(field, f"must be an ISO 8601 timestamp, not {type(value).__name__}")
     try:
         return format_timestamp(parse_timestamp(value))
-    except ValueError as exc:
-        raise ValidationError(field, f"must be an ISO 8601 timestamp with a time zone ({exc})")
+    except (ValueError, OverflowError) as exc:
+        raise ValidationError(
+            field, f"must be an ISO 8601 timestamp with a time zone ({exc})"
+        ) from None
 
 
 def optional_timestamp(field: str, value: object) -> str | None:

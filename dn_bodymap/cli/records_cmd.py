@@ -1,0 +1,230 @@
+"""Record-store sub-commands: ``patients``, ``sessions``, ``db check|backup|restore``, ``demo``.
+
+Listings open the database read-only and without the writer lock, so they work while the app is
+open; ``db restore`` and ``demo`` take the lock like the app does.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from dn_bodymap.cli.common import CliError, print_json
+from dn_bodymap.store import StoreError, open_read_only, open_store, resolve_db_path
+from dn_bodymap.store.audit import verify_chain
+from dn_bodymap.store.backup import backup_name, copy_database, integrity_problems
+from dn_bodymap.store.connection import connect, inspect
+from dn_bodymap.store.paths import ENV_VAR
+from dn_bodymap.store.repository import SqliteRepository
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    patients = subparsers.add_parser("patients", help="list patients (id, name, record number)")
+    patients.add_argument("--search", metavar="TEXT", default="", help="name or record number")
+    patients.add_argument("--archived", action="store_true", help="include archived patients")
+    patients.add_argument("--json", action="store_true", help="print one JSON document")
+    patients.set_defaults(handler=_patients)
+
+    sessions = subparsers.add_parser("sessions", help="list sessions, newest first")
+    sessions.add_argument("--patient", metavar="ID", help="only this patient's sessions")
+    sessions.add_argument("--json", action="store_true", help="print one JSON document")
+    sessions.set_defaults(handler=_sessions)
+
+    db = subparsers.add_parser("db", help="check, back up or restore the record database")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    check = db_sub.add_parser(
+        "check", help="integrity, foreign keys and audit chain; exit 1 if bad"
+    )
+    check.add_argument("--json", action="store_true", help="print one JSON document")
+    check.set_defaults(handler=_db_check)
+    backup = db_sub.add_parser("backup", help="write a verified copy (safe while the app is open)")
+    backup.add_argument("--out", metavar="PATH", help="where to write (default: backup folder)")
+    backup.set_defaults(handler=_db_backup)
+    restore = db_sub.add_parser("restore", help="replace the database with a verified backup")
+    restore.add_argument("backup", metavar="BACKUP", help="backup file to restore")
+    restore.set_defaults(handler=_db_restore)
+
+    demo = subparsers.add_parser("demo", help="fill an empty database with fictitious patients")
+    # SUPPRESS: without it the sub-command's default would overwrite a global --db given earlier.
+    demo.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database to fill")
+    demo.set_defaults(handler=_demo)
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return resolve_db_path(getattr(args, "db", None))
+
+
+def _open_for_listing(args: argparse.Namespace) -> SqliteRepository | None:
+    """None when the default database simply does not exist yet (nothing to list)."""
+    path = _db_path(args)
+    if not path.exists():
+        if getattr(args, "db", None) is None and ENV_VAR not in _environ():
+            return None
+        raise CliError(f"there is no record database at {path}")
+    try:
+        return open_read_only(path)
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _environ() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+def _patients(args: argparse.Namespace) -> int:
+    repo = _open_for_listing(args)
+    rows: list[dict[str, Any]] = []
+    if repo is not None:
+        with repo:
+            for summary in repo.search_patients(args.search, include_archived=args.archived):
+                p = summary.patient
+                rows.append(
+                    {
+                        "id": p.id,
+                        "name": p.display_name,
+                        "record_number": p.record_number,
+                        "sessions": summary.session_count,
+                        "date_of_birth": p.date_of_birth,
+                        "archived": p.archived,
+                        "last_session_at": summary.last_session_at,
+                    }
+                )
+    if args.json:
+        print_json(rows)
+    else:
+        _print_table(
+            rows,
+            [
+                ("id", "ID"),
+                ("name", "Name"),
+                ("record_number", "Record no."),
+                ("sessions", "Sessions"),
+                ("last_session_at", "Last session"),
+            ],
+        )
+    return 0
+
+
+def _sessions(args: argparse.Namespace) -> int:
+    repo = _open_for_listing(args)
+    rows: list[dict[str, Any]] = []
+    if repo is not None:
+        with repo:
+            for summary in repo.list_sessions(args.patient):
+                s = summary.session
+                rows.append(
+                    {
+                        "id": s.id,
+                        "patient_id": s.patient_id,
+                        "started_at": s.started_at,
+                        "status": s.status.value,
+                        "marks": summary.mark_count,
+                        "clinician": s.clinician,
+                        "pain_pre": s.pain_pre,
+                        "pain_post": s.pain_post,
+                    }
+                )
+    if args.json:
+        print_json(rows)
+    else:
+        _print_table(
+            rows,
+            [
+                ("id", "ID"),
+                ("patient_id", "Patient"),
+                ("started_at", "Started"),
+                ("status", "Status"),
+                ("marks", "Marks"),
+            ],
+        )
+    return 0
+
+
+def _print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> None:
+    if not rows:
+        print("(none)")
+        return
+    cells = [[("" if row[key] is None else str(row[key])) for key, _ in columns] for row in rows]
+    widths = [
+        max(len(title), *(len(line[i]) for line in cells)) for i, (_, title) in enumerate(columns)
+    ]
+    print("  ".join(title.ljust(w) for (_, title), w in zip(columns, widths, strict=True)).rstrip())
+    for line in cells:
+        print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+
+
+def _db_check(args: argparse.Namespace) -> int:
+    path = _db_path(args)
+    if not path.is_file():
+        raise CliError(f"there is no record database at {path}")
+    problems = integrity_problems(path)
+    if not problems:
+        try:
+            with open_read_only(path) as repo:
+                problems += [f"audit log: {p}" for p in verify_chain(repo.db)]
+        except StoreError as exc:
+            problems.append(str(exc))
+    if args.json:
+        print_json({"path": str(path), "ok": not problems, "problems": problems})
+    elif problems:
+        print(f"{path}: {len(problems)} problem(s)")
+        for problem in problems:
+            print(f"  - {problem}")
+    else:
+        print(f"{path}: ok")
+    return 1 if problems else 0
+
+
+def _db_backup(args: argparse.Namespace) -> int:
+    path = _db_path(args)
+    if not path.is_file():
+        raise CliError(f"there is no record database at {path}")
+    out = Path(args.out).expanduser() if args.out else backup_name(path, "manual")
+    if out.exists():
+        raise CliError(f"{out} already exists; choose another name")
+    try:
+        db = connect(path, read_only=True)
+        try:
+            inspect(db, path, check=False)
+            copy_database(db.conn, out)
+        finally:
+            db.close()
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    print(out)
+    return 0
+
+
+def _db_restore(args: argparse.Namespace) -> int:
+    from dn_bodymap.store.restore import restore_backup
+
+    path = _db_path(args)
+    try:
+        kept = restore_backup(path, Path(args.backup).expanduser())
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"restored {path} from {args.backup}")
+    if kept is not None:
+        print(f"the previous database was kept as {kept}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from dn_bodymap.store.demo import fill_demo
+
+    path = _db_path(args)
+    try:
+        with open_store(path, actor="demo") as repo:
+            if repo.search_patients(include_archived=True, limit=1):
+                raise CliError(f"{path} already holds patients; demo data goes into an empty one")
+            counts = fill_demo(repo)
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    print(
+        f"wrote {counts['patients']} demo patients, {counts['sessions']} sessions and "
+        f"{counts['marks']} marks to {path}"
+    )
+    return 0

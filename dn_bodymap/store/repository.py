@@ -1,0 +1,602 @@
+"""``SqliteRepository``: the charting ``Repository`` on one SQLite connection.
+
+One public write method = one user action = one ``db.atomic()`` transaction that includes its audit
+entry; the method returns only after COMMIT, so the caller may show "Saved". The Python checks
+(signed session, same session, record exists) give plain errors; SQL triggers and foreign keys are
+the backstop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from dn_bodymap.charting import records as r
+from dn_bodymap.charting.enums import AuditAction, SessionStatus
+from dn_bodymap.charting.errors import ConflictError, NotFoundError, RecordError, SignedSessionError
+from dn_bodymap.charting.ids import MarkId, PainAreaId, PatientId, SessionId
+from dn_bodymap.charting.summaries import (
+    PatientChart,
+    PatientSummary,
+    SessionRecord,
+    SessionSummary,
+)
+from dn_bodymap.charting.timestamps import utc_now
+from dn_bodymap.charting.validation import ValidationError
+from dn_bodymap.charting.validation import text as check_text
+from dn_bodymap.store import audit, backup, codec
+from dn_bodymap.store.connection import (
+    apply_pragmas,
+    apply_read_pragmas,
+    connect,
+    inspect,
+    translate_open_error,
+)
+from dn_bodymap.store.errors import StoreError, StoreFullError
+from dn_bodymap.store.locking import WriterLock
+from dn_bodymap.store.migrations import LATEST_VERSION, migrate
+from dn_bodymap.store.paths import create_private_file, ensure_private_dir, make_private
+from dn_bodymap.store.search import like_pattern, search_key
+
+_SOFT_DELETABLE = {r.Patient, r.Session, r.Mark, r.PainArea}
+
+
+class SqliteRepository:
+    """Open with ``open_store`` (writer) or ``open_read_only``; close it (or use ``with``)."""
+
+    def __init__(
+        self,
+        db: Database,
+        path: Path,
+        *,
+        actor: str,
+        lock: WriterLock | None,
+        backups: bool,
+    ) -> None:
+        self.db = db
+        self.path = path
+        self.actor = actor
+        self._lock = lock
+        self._backups = backups
+        self._wrote = False
+
+    # -- lifecycle --------------------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        return self._lock is None
+
+    def close(self) -> None:
+        """Back up (if this session wrote anything), close the connection, release the lock."""
+        if self.db is None:  # type: ignore[comparison-overlap]
+            return
+        try:
+            if self._backups and self._wrote:
+                with contextlib.suppress(StoreError):  # never block closing on a failed backup
+                    backup.automatic_backup(self.db.conn, self.path, "close")
+        finally:
+            self.db.close()
+            self.db = None  # type: ignore[assignment]
+            if self._lock is not None:
+                self._lock.release()
+
+    def __enter__(self) -> SqliteRepository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def set_actor(self, actor: str) -> None:
+        self.actor = check_text("actor", actor, required=True)
+
+    # -- transaction plumbing ---------------------------------------------------------------
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[str]:
+        """One atomic transaction; yields the action's timestamp. Maps SQLite failures."""
+        if self.read_only:
+            raise StoreError("this database was opened read-only")
+        try:
+            with self.db.atomic():
+                yield utc_now()
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or "full" in str(exc):
+                raise StoreFullError(
+                    "the disk is full, so the change was not saved; free some space and try again"
+                ) from exc
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    "the database is busy; the change was not saved, try again"
+                ) from exc
+            raise StoreError(f"the change was not saved: {exc}") from exc
+        except sqlite3.IntegrityError as exc:
+            if "signed session is immutable" in str(exc):
+                raise RecordError("a signed session cannot be changed; add an addendum") from exc
+            raise ConflictError(f"the change was not saved: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            raise translate_open_error(exc, self.path) from exc
+        self._wrote = True
+
+    def _audit(self, at: str, action: AuditAction, kind: str, entity_id: str) -> None:
+        audit.append(
+            self.db, actor=self.actor, action=action, kind=kind, entity_id=entity_id, at=at
+        )
+
+    def _insert(self, record: codec.Record, at: str) -> None:
+        row = codec.to_row(record)
+        row["created_at"] = at
+        if type(record) in _SOFT_DELETABLE:
+            row["updated_at"] = at
+        table = codec.TABLES[type(record)]
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+        self._audit(at, AuditAction.CREATE, codec.KINDS[type(record)], record.id)
+
+    def _update(self, record: codec.Record, at: str) -> None:
+        row = codec.to_row(record)
+        del row["id"]
+        row["updated_at"] = at
+        assignments = ", ".join(f"{name} = ?" for name in row)
+        table = codec.TABLES[type(record)]
+        self.db.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = ?", [*row.values(), record.id]
+        )
+        self._audit(at, AuditAction.UPDATE, codec.KINDS[type(record)], record.id)
+
+    def _set_deleted(self, cls: type, record_id: str, at: str, deleted: bool) -> None:
+        table = codec.TABLES[cls]
+        self.db.execute(
+            f"UPDATE {table} SET deleted_at = ?, updated_at = ? WHERE id = ?",
+            (at if deleted else None, at, record_id),
+        )
+        action = AuditAction.DELETE if deleted else AuditAction.RESTORE
+        self._audit(at, action, codec.KINDS[cls], record_id)
+
+    # -- reading helpers --------------------------------------------------------------------
+    def _row(self, cls: type, record_id: str) -> dict[str, Any] | None:
+        table = codec.TABLES[cls]
+        extra = ", deleted_at" if cls in _SOFT_DELETABLE else ", NULL AS deleted_at"
+        cursor = self.db.execute(
+            f"SELECT {codec.select_columns(cls)}{extra} FROM {table} WHERE id = ?", (record_id,)
+        )
+        found = cursor.fetchone()
+        if found is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], found, strict=True))
+
+    def _get(self, cls: type, record_id: str, *, include_deleted: bool = False) -> Any:
+        row = self._row(cls, record_id)
+        if row is None or (row["deleted_at"] is not None and not include_deleted):
+            raise NotFoundError(codec.KINDS[cls].replace("_", " "), record_id)
+        return codec.from_row(cls, row)
+
+    def _is_deleted(self, cls: type, record_id: str) -> bool:
+        row = self._row(cls, record_id)
+        if row is None:
+            raise NotFoundError(codec.KINDS[cls].replace("_", " "), record_id)
+        return row["deleted_at"] is not None
+
+    def _select(self, cls: type, where: str, params: tuple | list, order: str = "") -> list[Any]:
+        table = codec.TABLES[cls]
+        sql = f"SELECT {codec.select_columns(cls)} FROM {table} WHERE {where}"
+        if order:
+            sql += f" ORDER BY {order}"
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [codec.from_trusted_row(cls, dict(zip(names, row, strict=True))) for row in cursor]
+
+    def _live_draft_session(self, session_id: str) -> r.Session:
+        """The session a charting change goes into: it must exist, be live and unsigned."""
+        session = self._get(r.Session, session_id)
+        if session.is_signed:
+            raise SignedSessionError(session_id)
+        return session
+
+    def _check_in_session(self, cls: type, record_id: str, session_id: str, field: str) -> None:
+        row = self._row(cls, record_id)
+        if row is None or row["deleted_at"] is not None:
+            raise ValidationError(field, f"no live {codec.KINDS[cls]} with id {record_id}")
+        if row["session_id"] != session_id:
+            raise ValidationError(field, f"{codec.KINDS[cls]} {record_id} is in another session")
+
+    # -- patients ---------------------------------------------------------------------------
+    def add_patient(self, patient: r.Patient) -> r.Patient:
+        with self._write() as at:
+            self._insert(patient, at)
+        return patient
+
+    def update_patient(self, patient: r.Patient) -> r.Patient:
+        with self._write() as at:
+            self._get(r.Patient, patient.id)
+            self._update(patient, at)
+        return patient
+
+    def get_patient(self, patient_id: PatientId, *, include_deleted: bool = False) -> r.Patient:
+        return self._get(r.Patient, patient_id, include_deleted=include_deleted)
+
+    def search_patients(
+        self, text: str = "", *, include_archived: bool = False, limit: int | None = None
+    ) -> list[PatientSummary]:
+        """Every word must appear in the folded name or record number (substring, indexed
+        column; a scan of 10,000 rows takes milliseconds, see bench/bench_store.py)."""
+        where = ["p.deleted_at IS NULL"]
+        params: list[object] = []
+        if not include_archived:
+            where.append("p.archived = 0")
+        for word in search_key(text).split():
+            where.append("(p.name_key LIKE ? ESCAPE '\\' OR p.record_key LIKE ? ESCAPE '\\')")
+            params += [like_pattern(word)] * 2
+        sql = (
+            f"SELECT {codec.select_columns(r.Patient, 'p')}, "
+            "(SELECT count(*) FROM sessions s WHERE s.patient_id = p.id AND s.deleted_at IS NULL)"
+            " AS session_count, "
+            "(SELECT max(started_at) FROM sessions s WHERE s.patient_id = p.id"
+            " AND s.deleted_at IS NULL) AS last_session_at "
+            f"FROM patients p WHERE {' AND '.join(where)} ORDER BY p.name_key, p.id"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        result = []
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            result.append(
+                PatientSummary(
+                    codec.from_trusted_row(r.Patient, row),
+                    row["session_count"],
+                    row["last_session_at"],
+                )
+            )
+        return result
+
+    def archive_patient(self, patient_id: PatientId, archived: bool = True) -> r.Patient:
+        with self._write() as at:
+            patient = dataclasses.replace(self._get(r.Patient, patient_id), archived=archived)
+            self._update(patient, at)
+        return patient
+
+    def delete_patient(self, patient_id: PatientId) -> None:
+        with self._write() as at:
+            self._get(r.Patient, patient_id)
+            self._set_deleted(r.Patient, patient_id, at, True)
+
+    def restore_patient(self, patient_id: PatientId) -> r.Patient:
+        with self._write() as at:
+            self._require_deleted(r.Patient, patient_id)
+            self._set_deleted(r.Patient, patient_id, at, False)
+        return self.get_patient(patient_id)
+
+    def erase_patient(self, patient_id: PatientId) -> None:
+        """Delete every row of the patient (cascades), then purge the freed pages and the WAL so
+        the text is gone from the file; the audit log keeps one id-only "erase" entry."""
+        with self._write() as at:
+            if self._row(r.Patient, patient_id) is None:
+                raise NotFoundError("patient", patient_id)
+            self.db.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
+            self._audit(at, AuditAction.ERASE, "patient", patient_id)
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def load_patient_chart(self, patient_id: PatientId) -> PatientChart:
+        patient = self.get_patient(patient_id)
+        sessions = self._select(
+            r.Session, "patient_id = ? AND deleted_at IS NULL", (patient_id,), "started_at, id"
+        )
+        in_patient = (
+            "session_id IN (SELECT id FROM sessions WHERE patient_id = ? AND deleted_at IS NULL)"
+        )
+        live = f"{in_patient} AND deleted_at IS NULL"
+        grouped = {
+            "marks": self._group(self._select(r.Mark, live, (patient_id,), "created_at, id")),
+            "areas": self._group(self._select(r.PainArea, live, (patient_id,), "created_at, id")),
+            "acks": self._group(
+                self._select(r.HazardAcknowledgement, in_patient, (patient_id,), "created_at, id")
+            ),
+            "events": self._group(
+                self._select(r.AdverseEvent, in_patient, (patient_id,), "occurred_at, id")
+            ),
+            "addenda": self._group(
+                self._select(r.Addendum, in_patient, (patient_id,), "written_at, id")
+            ),
+        }
+        return PatientChart(patient, tuple(self._session_record(s, grouped) for s in sessions))
+
+    @staticmethod
+    def _group(items: list[Any]) -> dict[str, list[Any]]:
+        grouped: dict[str, list[Any]] = {}
+        for item in items:
+            grouped.setdefault(item.session_id, []).append(item)
+        return grouped
+
+    @staticmethod
+    def _session_record(
+        session: r.Session, grouped: dict[str, dict[str, list[Any]]]
+    ) -> SessionRecord:
+        def of(kind: str) -> tuple[Any, ...]:
+            return tuple(grouped[kind].get(session.id, ()))
+
+        return SessionRecord(
+            session, of("marks"), of("areas"), of("acks"), of("events"), of("addenda")
+        )
+
+    # -- sessions ---------------------------------------------------------------------------
+    def create_session(self, session: r.Session) -> r.Session:
+        if session.is_signed:
+            raise ValidationError("status", "a new session starts as a draft; sign it afterwards")
+        with self._write() as at:
+            self._get(r.Patient, session.patient_id)
+            self._insert(session, at)
+        return session
+
+    def update_session(self, session: r.Session) -> r.Session:
+        if session.is_signed:
+            raise ValidationError("status", "use sign_session to sign a session")
+        with self._write() as at:
+            old = self._live_draft_session(session.id)
+            if old.patient_id != session.patient_id:
+                raise ConflictError("a session cannot be moved to another patient")
+            self._update(session, at)
+        return session
+
+    def get_session(self, session_id: SessionId, *, include_deleted: bool = False) -> r.Session:
+        return self._get(r.Session, session_id, include_deleted=include_deleted)
+
+    def list_sessions(self, patient_id: PatientId | None = None) -> list[SessionSummary]:
+        """Live sessions (of live patients), newest first, with their live mark counts."""
+        where = "s.deleted_at IS NULL AND p.deleted_at IS NULL"
+        params: tuple = ()
+        if patient_id is not None:
+            where += " AND s.patient_id = ?"
+            params = (patient_id,)
+        cursor = self.db.execute(
+            f"SELECT {codec.select_columns(r.Session, 's')}, "
+            "(SELECT count(*) FROM marks m WHERE m.session_id = s.id AND m.deleted_at IS NULL)"
+            " AS mark_count FROM sessions s JOIN patients p ON p.id = s.patient_id "
+            f"WHERE {where} ORDER BY s.started_at DESC, s.id",
+            params,
+        )
+        names = [d[0] for d in cursor.description]
+        result = []
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            result.append(SessionSummary(codec.from_trusted_row(r.Session, row), row["mark_count"]))
+        return result
+
+    def load_session(self, session_id: SessionId) -> SessionRecord:
+        session = self.get_session(session_id)
+        live = "session_id = ? AND deleted_at IS NULL"
+        return SessionRecord(
+            session,
+            tuple(self._select(r.Mark, live, (session_id,), "created_at, id")),
+            tuple(self._select(r.PainArea, live, (session_id,), "created_at, id")),
+            tuple(self.list_acknowledgements(session_id)),
+            tuple(self.list_adverse_events(session_id)),
+            tuple(self.list_addenda(session_id)),
+        )
+
+    def sign_session(
+        self, session_id: SessionId, signed_by: str, signed_at: str | None = None
+    ) -> r.Session:
+        with self._write() as at:
+            session = self._live_draft_session(session_id)
+            signed = dataclasses.replace(
+                session,
+                status=SessionStatus.SIGNED,
+                signed_by=signed_by,
+                signed_at=signed_at or at,
+            )
+            row = codec.to_row(signed)
+            self.db.execute(
+                "UPDATE sessions SET status = ?, signed_by = ?, signed_at = ?, updated_at = ? "
+                "WHERE id = ?",
+                (row["status"], row["signed_by"], row["signed_at"], at, session_id),
+            )
+            self._audit(at, AuditAction.SIGN, "session", session_id)
+        return signed
+
+    def delete_session(self, session_id: SessionId) -> None:
+        with self._write() as at:
+            self._live_draft_session(session_id)
+            self._set_deleted(r.Session, session_id, at, True)
+
+    def restore_session(self, session_id: SessionId) -> r.Session:
+        with self._write() as at:
+            self._require_deleted(r.Session, session_id)
+            self._set_deleted(r.Session, session_id, at, False)
+        return self.get_session(session_id)
+
+    def add_addendum(self, addendum: r.Addendum) -> r.Addendum:
+        with self._write() as at:
+            self._get(r.Session, addendum.session_id)
+            self._insert(addendum, at)
+        return addendum
+
+    def list_addenda(self, session_id: SessionId) -> list[r.Addendum]:
+        return self._select(r.Addendum, "session_id = ?", (session_id,), "written_at, id")
+
+    # -- marks ------------------------------------------------------------------------------
+    def add_mark(
+        self, mark: r.Mark, acknowledgement: r.HazardAcknowledgement | None = None
+    ) -> r.Mark:
+        """The mark and the hazard acknowledgement shown while placing it, saved together."""
+        if acknowledgement is not None:
+            if acknowledgement.mark_id != mark.id:
+                raise ValidationError("acknowledgement.mark_id", "must be the id of this mark")
+            if acknowledgement.session_id != mark.session_id:
+                raise ValidationError("acknowledgement.session_id", "must be the mark's session")
+        with self._write() as at:
+            self._live_draft_session(mark.session_id)
+            self._insert(mark, at)
+            if acknowledgement is not None:
+                self._insert(acknowledgement, at)
+        return mark
+
+    def update_mark(self, mark: r.Mark) -> r.Mark:
+        return self._update_child(mark)
+
+    def get_mark(self, mark_id: MarkId, *, include_deleted: bool = False) -> r.Mark:
+        return self._get(r.Mark, mark_id, include_deleted=include_deleted)
+
+    def list_marks(self, session_id: SessionId, *, include_deleted: bool = False) -> list[r.Mark]:
+        where = "session_id = ?" + ("" if include_deleted else " AND deleted_at IS NULL")
+        return self._select(r.Mark, where, (session_id,), "created_at, id")
+
+    def delete_mark(self, mark_id: MarkId) -> None:
+        self._soft_delete_child(r.Mark, mark_id)
+
+    def restore_mark(self, mark_id: MarkId) -> r.Mark:
+        return self._restore_child(r.Mark, mark_id)
+
+    # -- pain areas -------------------------------------------------------------------------
+    def add_pain_area(self, area: r.PainArea) -> r.PainArea:
+        with self._write() as at:
+            self._live_draft_session(area.session_id)
+            if area.mark_id is not None:
+                self._check_in_session(r.Mark, area.mark_id, area.session_id, "mark_id")
+            self._insert(area, at)
+        return area
+
+    def update_pain_area(self, area: r.PainArea) -> r.PainArea:
+        return self._update_child(area)
+
+    def get_pain_area(self, area_id: PainAreaId, *, include_deleted: bool = False) -> r.PainArea:
+        return self._get(r.PainArea, area_id, include_deleted=include_deleted)
+
+    def list_pain_areas(
+        self, session_id: SessionId, *, include_deleted: bool = False
+    ) -> list[r.PainArea]:
+        where = "session_id = ?" + ("" if include_deleted else " AND deleted_at IS NULL")
+        return self._select(r.PainArea, where, (session_id,), "created_at, id")
+
+    def delete_pain_area(self, area_id: PainAreaId) -> None:
+        self._soft_delete_child(r.PainArea, area_id)
+
+    def restore_pain_area(self, area_id: PainAreaId) -> r.PainArea:
+        return self._restore_child(r.PainArea, area_id)
+
+    # -- shared child-record edits ----------------------------------------------------------
+    def _update_child(self, record: Any) -> Any:
+        with self._write() as at:
+            old = self._get(type(record), record.id)
+            if old.session_id != record.session_id:
+                raise ConflictError(f"a {codec.KINDS[type(record)]} cannot change session")
+            self._live_draft_session(record.session_id)
+            if isinstance(record, r.PainArea) and record.mark_id is not None:
+                self._check_in_session(r.Mark, record.mark_id, record.session_id, "mark_id")
+            self._update(record, at)
+        return record
+
+    def _soft_delete_child(self, cls: type, record_id: str) -> None:
+        with self._write() as at:
+            record = self._get(cls, record_id)
+            self._live_draft_session(record.session_id)
+            self._set_deleted(cls, record_id, at, True)
+
+    def _restore_child(self, cls: type, record_id: str) -> Any:
+        with self._write() as at:
+            self._require_deleted(cls, record_id)
+            record = self._get(cls, record_id, include_deleted=True)
+            self._live_draft_session(record.session_id)
+            self._set_deleted(cls, record_id, at, False)
+        return record
+
+    def _require_deleted(self, cls: type, record_id: str) -> None:
+        if not self._is_deleted(cls, record_id):
+            raise ConflictError(f"{codec.KINDS[cls].replace('_', ' ')} {record_id} is not deleted")
+
+    # -- acknowledgements, adverse events, audit --------------------------------------------
+    def add_acknowledgement(
+        self, acknowledgement: r.HazardAcknowledgement
+    ) -> r.HazardAcknowledgement:
+        with self._write() as at:
+            self._live_draft_session(acknowledgement.session_id)
+            self._check_in_session(
+                r.Mark, acknowledgement.mark_id, acknowledgement.session_id, "mark_id"
+            )
+            self._insert(acknowledgement, at)
+        return acknowledgement
+
+    def list_acknowledgements(self, session_id: SessionId) -> list[r.HazardAcknowledgement]:
+        return self._select(
+            r.HazardAcknowledgement, "session_id = ?", (session_id,), "created_at, id"
+        )
+
+    def add_adverse_event(self, event: r.AdverseEvent) -> r.AdverseEvent:
+        """Allowed after signing too: an event reported later belongs with the session."""
+        with self._write() as at:
+            self._get(r.Session, event.session_id)
+            self._insert(event, at)
+        return event
+
+    def list_adverse_events(self, session_id: SessionId) -> list[r.AdverseEvent]:
+        return self._select(r.AdverseEvent, "session_id = ?", (session_id,), "occurred_at, id")
+
+    def record_export(self, entity_kind: str, entity_id: str) -> None:
+        with self._write() as at:
+            self._audit(at, AuditAction.EXPORT, entity_kind, entity_id)
+
+    def list_audit(
+        self, entity_id: str | None = None, *, limit: int | None = None
+    ) -> list[r.AuditEntry]:
+        return audit.list_entries(self.db, entity_id, limit)
+
+    def verify_audit(self) -> list[str]:
+        return audit.verify_chain(self.db)
+
+
+def open_store(
+    path: str | Path,
+    *,
+    actor: str = "dn-bodymap",
+    backups: bool = True,
+    check: bool = True,
+) -> SqliteRepository:
+    """Open (creating if needed) the database for writing: exclusive lock, checks before any
+    write, pragmas, backup of the previous state, migrations."""
+    path = Path(path)
+    ensure_private_dir(path.parent)
+    lock = WriterLock(path)
+    lock.acquire()
+    db: Database | None = None
+    try:
+        created = create_private_file(path)
+        db = connect(path)
+        version = inspect(db, path, check=check and not created)
+        if backups and not created and version > 0:
+            backup.automatic_backup(db.conn, path, "open")
+        apply_pragmas(db)
+        migrate(db, path)
+        make_private(path)
+        return SqliteRepository(db, path, actor=actor, lock=lock, backups=backups)
+    except BaseException:
+        if db is not None:
+            db.close()
+        lock.release()
+        raise
+
+
+def open_read_only(path: str | Path, *, actor: str = "dn-bodymap") -> SqliteRepository:
+    """For listings and checks that may run while the app has the database open."""
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(f"there is no record database at {path}")
+    db = connect(path, read_only=True)
+    try:
+        version = inspect(db, path, check=False)
+        if version < LATEST_VERSION:
+            raise StoreError(
+                f"{path} uses an older schema ({version}); open it once in dn-bodymap to upgrade"
+            )
+        apply_read_pragmas(db)
+    except BaseException:
+        db.close()
+        raise
+    return SqliteRepository(db, path, actor=actor, lock=None, backups=False)

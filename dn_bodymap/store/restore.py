@@ -1,0 +1,71 @@
+"""Replacing the database with a backup: verify first, keep the current file, swap atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import sqlite3
+from pathlib import Path
+
+from dn_bodymap.store.backup import _fsync, _fsync_dir, backup_name, integrity_problems
+from dn_bodymap.store.connection import connect, inspect
+from dn_bodymap.store.errors import BackupError
+from dn_bodymap.store.locking import WriterLock
+from dn_bodymap.store.paths import create_private_file, ensure_private_dir
+
+
+def restore_backup(db_path: Path, backup_path: Path) -> Path | None:
+    """Put ``backup_path`` in place of ``db_path``; return where the replaced file was kept.
+
+    Refused, with nothing changed, when the backup fails its integrity check, is not a dn-bodymap
+    database or is newer than this version, or when the app has the database open. The current
+    file moves to the backup folder together with its ``-wal`` (they belong together; separating
+    them would lose or corrupt the last commits).
+    """
+    if not backup_path.is_file():
+        raise BackupError(f"there is no backup at {backup_path}")
+    problems = integrity_problems(backup_path)
+    if problems:
+        raise BackupError(
+            f"{backup_path} fails its integrity check ({problems[0]}); nothing was restored"
+        )
+    probe = connect(backup_path, read_only=True)
+    try:
+        inspect(probe, backup_path, check=False)
+    finally:
+        probe.close()
+
+    lock = WriterLock(db_path)
+    lock.acquire()
+    ensure_private_dir(db_path.parent)
+    tmp = db_path.with_name(f".{db_path.name}.{secrets.token_hex(4)}.restore")
+    try:
+        create_private_file(tmp)
+        source = connect(backup_path, read_only=True).conn
+        try:
+            target = sqlite3.connect(tmp)
+            try:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                target.close()
+        finally:
+            source.close()
+        _fsync(tmp)
+        kept: Path | None = None
+        if db_path.exists():
+            kept = backup_name(db_path, "before-restore")
+            ensure_private_dir(kept.parent)
+            os.replace(db_path, kept)
+            for suffix in ("-wal", "-shm"):
+                companion = db_path.with_name(db_path.name + suffix)
+                if companion.exists():
+                    os.replace(companion, kept.with_name(kept.name + suffix))
+        os.replace(tmp, db_path)
+        _fsync_dir(db_path.parent)
+        return kept
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        lock.release()
