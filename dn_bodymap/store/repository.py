@@ -439,8 +439,15 @@ class SqliteRepository:
                 self._insert(acknowledgement, at)
         return mark
 
-    def update_mark(self, mark: r.Mark) -> r.Mark:
-        return self._update_child(mark)
+    def update_mark(
+        self, mark: r.Mark, acknowledgement: r.HazardAcknowledgement | None = None
+    ) -> r.Mark:
+        """A moved or edited mark, with the acknowledgement shown if it moved onto a hazard."""
+        if acknowledgement is not None and (
+            acknowledgement.mark_id != mark.id or acknowledgement.session_id != mark.session_id
+        ):
+            raise ValidationError("acknowledgement.mark_id", "must belong to this mark")
+        return self._update_child(mark, acknowledgement)
 
     def get_mark(self, mark_id: MarkId, *, include_deleted: bool = False) -> r.Mark:
         return self._get(r.Mark, mark_id, include_deleted=include_deleted)
@@ -483,7 +490,7 @@ class SqliteRepository:
         return self._restore_child(r.PainArea, area_id)
 
     # -- shared child-record edits ----------------------------------------------------------
-    def _update_child(self, record: Any) -> Any:
+    def _update_child(self, record: Any, extra: Any = None) -> Any:
         with self._write() as at:
             old = self._get(type(record), record.id)
             if old.session_id != record.session_id:
@@ -492,6 +499,8 @@ class SqliteRepository:
             if isinstance(record, r.PainArea) and record.mark_id is not None:
                 self._check_in_session(r.Mark, record.mark_id, record.session_id, "mark_id")
             self._update(record, at)
+            if extra is not None:
+                self._insert(extra, at)
         return record
 
     def _soft_delete_child(self, cls: type, record_id: str) -> None:

@@ -1,0 +1,198 @@
+"""Edit commands: each applies one user action through the repository (one transaction) and knows
+how to undo it. Ids are made by the app, so redo restores the very same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from dn_bodymap.charting.records import AdverseEvent, HazardAcknowledgement, Mark, PainArea, Session
+from dn_bodymap.charting.repository import Repository
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What an operation changed, so each view refreshes only that (CONVENTIONS §4)."""
+
+    marks: frozenset[str] = frozenset()
+    pain_areas: frozenset[str] = frozenset()
+    session: bool = False
+    acknowledgements: bool = False
+    adverse_events: bool = False
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            self.marks | other.marks,
+            self.pain_areas | other.pain_areas,
+            self.session or other.session,
+            self.acknowledgements or other.acknowledgements,
+            self.adverse_events or other.adverse_events,
+        )
+
+
+class Command(Protocol):
+    text: str
+
+    def apply(self, repo: Repository) -> Changes: ...
+    def undo(self, repo: Repository) -> Changes: ...
+    def redo(self, repo: Repository) -> Changes: ...
+    def merge(self, other: Command) -> Command | None: ...
+
+
+class _Base:
+    text = ""
+
+    def redo(self, repo: Repository) -> Changes:
+        return self.apply(repo)  # type: ignore[attr-defined]
+
+    def merge(self, other: Command) -> Command | None:
+        return None
+
+
+@dataclass
+class PlaceMark(_Base):
+    mark: Mark
+    acknowledgement: HazardAcknowledgement | None = None
+    text: str = "Place trigger point"
+    _placed: bool = field(default=False, repr=False)
+
+    def apply(self, repo: Repository) -> Changes:
+        repo.add_mark(self.mark, self.acknowledgement)
+        self._placed = True
+        return Changes(marks=frozenset({self.mark.id}), acknowledgements=self.acknowledgement is not None)
+
+    def undo(self, repo: Repository) -> Changes:
+        repo.delete_mark(self.mark.id)
+        return Changes(marks=frozenset({self.mark.id}), acknowledgements=self.acknowledgement is not None)
+
+    def redo(self, repo: Repository) -> Changes:
+        repo.restore_mark(self.mark.id)
+        return Changes(marks=frozenset({self.mark.id}), acknowledgements=self.acknowledgement is not None)
+
+
+@dataclass
+class UpdateMark(_Base):
+    """Move or edit a mark; an optional acknowledgement is stored when it moves onto a hazard."""
+
+    before: Mark
+    after: Mark
+    acknowledgement: HazardAcknowledgement | None = None
+    text: str = "Edit trigger point"
+
+    def apply(self, repo: Repository) -> Changes:
+        repo.update_mark(self.after, acknowledgement=self.acknowledgement)
+        return Changes(marks=frozenset({self.after.id}), acknowledgements=self.acknowledgement is not None)
+
+    def undo(self, repo: Repository) -> Changes:
+        repo.update_mark(self.before)
+        return Changes(marks=frozenset({self.before.id}))
+
+    def merge(self, other: Command) -> Command | None:
+        """Repeated edits of the same field group of one mark (typing in a box) are one step."""
+        if (
+            isinstance(other, UpdateMark)
+            and other.after.id == self.after.id
+            and other.text == self.text
+            and self.acknowledgement is None
+            and other.acknowledgement is None
+            and self.text != "Move trigger point"
+        ):
+            return UpdateMark(self.before, other.after, None, self.text)
+        return None
+
+
+@dataclass
+class DeleteMark(_Base):
+    mark: Mark
+    text: str = "Delete trigger point"
+
+    def apply(self, repo: Repository) -> Changes:
+        repo.delete_mark(self.mark.id)
+        return Changes(marks=frozenset({self.mark.id}))
+
+    def undo(self, repo: Repository) -> Changes:
+        repo.restore_mark(self.mark.id)
+        return Changes(marks=frozenset({self.mark.id}))
+
+
+@dataclass
+class AddPainArea(_Base):
+    area: PainArea
+    text: str = "Draw pain area"
+
+    def apply(self, repo: Repository) -> Changes:
+        repo.add_pain_area(self.area)
+        return Changes(pain_areas=frozenset({self.area.id}))
+
+    def undo(self, repo: Repository) -> Changes:
+        repo.delete_pain_area(self.area.id)
+        return Changes(pain_areas=frozenset({self.area.id}))
+
+    def redo(self, repo: Repository) -> Changes:
+        repo.restore_pain_area(self.area.id)
+        return Changes(pain_areas=frozenset({self.area.id}))
+
+
+@dataclass
+class UpdatePainArea(_Base):
+    before: PainArea
+    after: PainArea
+    text: str = "Edit pain area"
+
+    def apply(self, repo: Repository) -> Changes:
+        repo.update_pain_area(self.after)
+        return Changes(pain_areas=frozenset({self.after.id}))
+
+    def undo(self, repo: Repository) -> Changes:
+        repo.update_pain_area(self.before)
+        return Changes(pain_areas=frozenset({self.before.id}))
+
+
+@dataclass
+class DeletePainArea(_Base):
+    area: PainArea
+    text: str = "Delete pain area"
+
+    def apply(self, repo: Repository) -> Changes:
+        repo.delete_pain_area(self.area.id)
+        return Changes(pain_areas=frozenset({self.area.id}))
+
+    def undo(self, repo: Repository) -> Changes:
+        repo.restore_pain_area(self.area.id)
+        return Changes(pain_areas=frozenset({self.area.id}))
+
+
+@dataclass
+class UpdateSession(_Base):
+    before: Session
+    after: Session
+    text: str = "Edit session"
+
+    def apply(self, repo: Repository) -> Changes:
+        repo.update_session(self.after)
+        return Changes(session=True)
+
+    def undo(self, repo: Repository) -> Changes:
+        repo.update_session(self.before)
+        return Changes(session=True)
+
+    def merge(self, other: Command) -> Command | None:
+        if isinstance(other, UpdateSession) and other.text == self.text:
+            return UpdateSession(self.before, other.after, self.text)
+        return None
+
+
+@dataclass
+class AddAdverseEvent(_Base):
+    """Adverse events are part of the clinical record: recorded, never undone silently."""
+
+    event: AdverseEvent
+    text: str = "Record adverse event"
+
+    def apply(self, repo: Repository) -> Changes:
+        repo.add_adverse_event(self.event)
+        return Changes(adverse_events=True)
+
+    def undo(self, repo: Repository) -> Changes:
+        raise PermissionError("an adverse event, once recorded, is corrected by an addendum")

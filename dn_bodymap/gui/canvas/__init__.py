@@ -1,0 +1,1 @@
+"""The body-map canvas: a QGraphicsScene in atlas units with the figure, marks and pain areas."""

@@ -1,0 +1,87 @@
+"""One view of the body as a scene: the figure plus the session's marks and pain areas."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Signal
+from PySide6.QtWidgets import QGraphicsScene
+from shapely.geometry.base import BaseGeometry
+
+from dn_bodymap.atlas.model import Atlas
+from dn_bodymap.gui.canvas.background import FigureItem
+from dn_bodymap.gui.canvas.items import MarkItem, PainAreaItem
+from dn_bodymap.render.view_painter import RenderOptions
+
+
+class BodyMapScene(QGraphicsScene):
+    """Scene coordinates are atlas units; items are keyed by record id for targeted refresh."""
+
+    markMoved = Signal(str, QPointF, QPointF)  # noqa: N815 - Qt signal naming
+
+    def __init__(self, atlas: Atlas, view: str, options: RenderOptions) -> None:
+        super().__init__()
+        self.view_name = view
+        self.figure = FigureItem(atlas, view, options)
+        self.addItem(self.figure)
+        self.setSceneRect(self.figure.boundingRect())
+        self.marks: dict[str, MarkItem] = {}
+        self.areas: dict[str, PainAreaItem] = {}
+        self.overlay_marks: list[MarkItem] = []
+        self.overlay_areas: list[PainAreaItem] = []
+
+    def set_render_options(self, options: RenderOptions) -> None:
+        self.figure.set_options(options)
+
+    # -- marks -----------------------------------------------------------------------------
+    def upsert_mark(self, mark_id: str, x: float, y: float, label: str, level: str | None, active: bool) -> MarkItem:
+        item = self.marks.get(mark_id)
+        if item is None:
+            item = MarkItem(mark_id)
+            item.moved.connect(self.markMoved)
+            self.addItem(item)
+            self.marks[mark_id] = item
+        item.setPos(QPointF(x, y))
+        item.set_state(label, level, active)
+        return item
+
+    def remove_mark(self, mark_id: str) -> None:
+        item = self.marks.pop(mark_id, None)
+        if item is not None:
+            self.removeItem(item)
+
+    # -- pain areas ------------------------------------------------------------------------
+    def upsert_area(self, area_id: str, geometry: BaseGeometry, quality: str) -> PainAreaItem:
+        item = self.areas.get(area_id)
+        if item is None or item.quality != quality:
+            if item is not None:
+                self.removeItem(item)
+            item = PainAreaItem(area_id, geometry, quality)
+            self.addItem(item)
+            self.areas[area_id] = item
+        else:
+            item.set_geometry(geometry)
+        return item
+
+    def remove_area(self, area_id: str) -> None:
+        item = self.areas.pop(area_id, None)
+        if item is not None:
+            self.removeItem(item)
+
+    # -- previous session as a faded overlay --------------------------------------------------
+    def set_overlay(self, marks: list[tuple[float, float, str]], areas: list[tuple[BaseGeometry, str]]) -> None:
+        for item in [*self.overlay_marks, *self.overlay_areas]:
+            self.removeItem(item)
+        self.overlay_marks, self.overlay_areas = [], []
+        for x, y, label in marks:
+            item = MarkItem("overlay")
+            item.setPos(QPointF(x, y))
+            item.set_state(f"Previous session: {label}", None, True, faded=True)
+            self.addItem(item)
+            self.overlay_marks.append(item)
+        for geom, quality in areas:
+            item = PainAreaItem("overlay", geom, quality, faded=True)
+            self.addItem(item)
+            self.overlay_areas.append(item)
+
+    def set_overlay_visible(self, visible: bool) -> None:
+        for item in [*self.overlay_marks, *self.overlay_areas]:
+            item.setVisible(visible)

@@ -1,0 +1,204 @@
+"""The zoomable, pannable view of a body-map scene, translating input into tool gestures."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPen, QWheelEvent
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QWidget
+
+from dn_bodymap.gui.canvas.items import MarkItem, PainAreaItem
+from dn_bodymap.gui.canvas.scene import BodyMapScene
+
+MIN_ZOOM, MAX_ZOOM = 0.2, 12.0
+
+
+class Tool(StrEnum):
+    MARK = "mark"
+    BRUSH = "brush"
+    LASSO = "lasso"
+    ERASER = "eraser"
+    PAN = "pan"
+
+
+class BodyMapView(QGraphicsView):
+    """Gestures leave as plain atlas-unit points; the session controller decides what they mean."""
+
+    placeRequested = Signal(str, float, float)  # noqa: N815 view, x, y
+    strokeFinished = Signal(str, str, list)  # noqa: N815 view, tool, [(x, y), …]
+    zoomChanged = Signal(float)  # noqa: N815
+
+    def __init__(self, scene: BodyMapScene, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self.body_scene = scene
+        self.tool = Tool.MARK
+        self.brush_width = 14.0
+        self._stroke: list[tuple[float, float]] = []
+        self._preview: QGraphicsPathItem | None = None
+        self._panning: QPointF | None = None
+        self._zoom = 1.0
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
+        self.setAccessibleName(f"Body map, {scene.view_name.replace('_', ' ')} view")
+        self.setMinimumSize(220, 300)
+
+    # -- zoom and fit ------------------------------------------------------------------------
+    def fit(self) -> None:
+        self.resetTransform()
+        self.fitInView(self.body_scene.figure.boundingRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self._zoom = 1.0
+        self.zoomChanged.emit(self._zoom)
+
+    def zoom_by(self, factor: float) -> None:
+        target = max(MIN_ZOOM, min(MAX_ZOOM, self._zoom * factor))
+        factor = target / self._zoom
+        if abs(factor - 1.0) < 1e-6:
+            return
+        self.scale(factor, factor)
+        self._zoom = target
+        self.zoomChanged.emit(self._zoom)
+
+    @property
+    def zoom(self) -> float:
+        return self._zoom
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if abs(self._zoom - 1.0) < 1e-6:
+            self.fit()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.fit()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom_by(1.15**steps)
+        event.accept()
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Gesture:
+            pinch = event.gesture(Qt.GestureType.PinchGesture)
+            if pinch is not None:
+                self.zoom_by(pinch.scaleFactor())
+                return True
+        if event.type() == QEvent.Type.NativeGesture and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
+            self.zoom_by(1.0 + event.value())
+            return True
+        return super().viewportEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(1.25)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(0.8)
+        elif key == Qt.Key.Key_0:
+            self.fit()
+        else:
+            super().keyPressEvent(event)
+
+    # -- tools -------------------------------------------------------------------------------
+    def set_tool(self, tool: Tool) -> None:
+        self.tool = tool
+        cursor = {
+            Tool.MARK: Qt.CursorShape.CrossCursor,
+            Tool.PAN: Qt.CursorShape.OpenHandCursor,
+        }.get(tool, Qt.CursorShape.CrossCursor)
+        self.viewport().setCursor(cursor)
+
+    def _item_at(self, event: QMouseEvent):
+        return self.itemAt(event.position().toPoint())
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.MiddleButton or (
+            self.tool == Tool.PAN and event.button() == Qt.MouseButton.LeftButton
+        ):
+            self._panning = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        item = self._item_at(event)
+        if self.tool == Tool.MARK:
+            if isinstance(item, MarkItem | PainAreaItem) and item.isEnabled() and item.flags() & item.GraphicsItemFlag.ItemIsSelectable:
+                super().mousePressEvent(event)
+                return
+            p = self.mapToScene(event.position().toPoint())
+            self.scene().clearSelection()
+            self.placeRequested.emit(self.body_scene.view_name, p.x(), p.y())
+            event.accept()
+            return
+        p = self.mapToScene(event.position().toPoint())
+        self._stroke = [(p.x(), p.y())]
+        self._start_preview()
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._panning is not None:
+            delta = event.position() - self._panning
+            self._panning = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(delta.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(delta.y()))
+            event.accept()
+            return
+        if self._stroke:
+            p = self.mapToScene(event.position().toPoint())
+            self._stroke.append((p.x(), p.y()))
+            self._update_preview()
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._panning is not None:
+            self._panning = None
+            self.set_tool(self.tool)
+            event.accept()
+            return
+        if self._stroke:
+            points, self._stroke = self._stroke, []
+            self._end_preview()
+            self.strokeFinished.emit(self.body_scene.view_name, str(self.tool), points)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def _start_preview(self) -> None:
+        self._preview = QGraphicsPathItem()
+        colour = QColor(200, 60, 60, 150) if self.tool != Tool.ERASER else QColor(80, 80, 80, 150)
+        pen = QPen(colour, self.brush_width if self.tool != Tool.LASSO else 2.0)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        if self.tool == Tool.LASSO:
+            pen.setCosmetic(True)
+            pen.setStyle(Qt.PenStyle.DashLine)
+        self._preview.setPen(pen)
+        self._preview.setZValue(50)
+        self.scene().addItem(self._preview)
+
+    def _update_preview(self) -> None:
+        if self._preview is None or not self._stroke:
+            return
+        path = QPainterPath(QPointF(*self._stroke[0]))
+        for x, y in self._stroke[1:]:
+            path.lineTo(x, y)
+        if self.tool == Tool.LASSO:
+            path.closeSubpath()
+        self._preview.setPath(path)
+
+    def _end_preview(self) -> None:
+        if self._preview is not None:
+            self.scene().removeItem(self._preview)
+            self._preview = None
+
+    def visible_scene_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()

@@ -1,0 +1,199 @@
+"""Find a patient as you type, see their sessions and pain, start a session in one click."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dn_bodymap.charting.repository import Repository
+
+
+class PatientsPage(QWidget):
+    openSession = Signal(str)  # noqa: N815 - session id
+    newSession = Signal(str, str)  # noqa: N815 - patient id, mode: blank|copy|overlay
+    newPatient = Signal()  # noqa: N815
+    editPatient = Signal(str)  # noqa: N815
+    showHistory = Signal(str)  # noqa: N815
+
+    def __init__(self, repo: Repository, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from dn_bodymap.gui.patients.pain_chart import PainChart
+
+        self.repo = repo
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name or record number…")
+        self.search.setAccessibleName("Search patients")
+        self.search.setClearButtonEnabled(True)
+        self.show_archived = QCheckBox("Show archived")
+        self.patients = QListWidget()
+        self.patients.setAccessibleName("Patients")
+        self.new_button = QPushButton("New patient…")
+        self.new_button.setShortcut("Ctrl+Shift+N")
+        self.new_button.setToolTip("Create a patient (Ctrl+Shift+N)")
+        self.edit_button = QPushButton("Edit…")
+        self.archive_button = QPushButton("Archive")
+        self.archive_button.setToolTip("Hide from the list without deleting anything")
+        self.title = QLabel("Select a patient")
+        self.title.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.details = QLabel("")
+        self.details.setWordWrap(True)
+        self.sessions = QTableWidget(0, 4)
+        self.sessions.setHorizontalHeaderLabels(["Date", "Status", "Marks", "Pain before → after"])
+        self.sessions.horizontalHeader().setStretchLastSection(True)
+        self.sessions.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.sessions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.sessions.setAccessibleName("Sessions of the selected patient")
+        self.chart = PainChart()
+        self.start_button = QPushButton("Start new session")
+        self.start_button.setShortcut("Ctrl+N")
+        self.start_button.setToolTip("Start a new session for this patient (Ctrl+N)")
+        self.start_button.setDefault(True)
+        self.copy_button = QPushButton("New session from previous")
+        self.copy_button.setToolTip("Copy the last session's trigger points as a starting point")
+        self.overlay_button = QPushButton("New session, previous faded")
+        self.overlay_button.setToolTip("Start blank with the last session shown faded underneath")
+        self.open_button = QPushButton("Open session")
+        self.history_button = QPushButton("Trigger-point history")
+
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.addWidget(self.search)
+        ll.addWidget(self.show_archived)
+        ll.addWidget(self.patients, 1)
+        row = QHBoxLayout()
+        for b in (self.new_button, self.edit_button, self.archive_button):
+            row.addWidget(b)
+        ll.addLayout(row)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.addWidget(self.title)
+        rl.addWidget(self.details)
+        actions = QHBoxLayout()
+        for b in (self.start_button, self.copy_button, self.overlay_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        rl.addLayout(actions)
+        rl.addWidget(self.sessions, 2)
+        open_row = QHBoxLayout()
+        open_row.addWidget(self.open_button)
+        open_row.addWidget(self.history_button)
+        open_row.addStretch(1)
+        rl.addLayout(open_row)
+        rl.addWidget(QLabel("Pain across sessions (before ● / after ○)"))
+        rl.addWidget(self.chart, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([330, 800])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(120)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _: self._debounce.start())
+        self.show_archived.toggled.connect(lambda _: self.refresh())
+        self.patients.currentItemChanged.connect(lambda *_: self._show_patient())
+        self.new_button.clicked.connect(self.newPatient)
+        self.edit_button.clicked.connect(lambda: self.current_patient() and self.editPatient.emit(self.current_patient()))
+        self.archive_button.clicked.connect(self._toggle_archive)
+        self.start_button.clicked.connect(lambda: self._new_session("blank"))
+        self.copy_button.clicked.connect(lambda: self._new_session("copy"))
+        self.overlay_button.clicked.connect(lambda: self._new_session("overlay"))
+        self.open_button.clicked.connect(self._open_selected)
+        self.sessions.cellDoubleClicked.connect(lambda *_: self._open_selected())
+        self.history_button.clicked.connect(lambda: self.current_patient() and self.showHistory.emit(self.current_patient()))
+        self.refresh()
+
+    def current_patient(self) -> str | None:
+        item = self.patients.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def refresh(self, select: str | None = None) -> None:
+        select = select or self.current_patient()
+        rows = self.repo.search_patients(self.search.text(), include_archived=self.show_archived.isChecked(), limit=200)
+        self.patients.blockSignals(True)
+        self.patients.clear()
+        for summary in rows:
+            p = summary.patient
+            last = f" · last {summary.last_session_at[:10]}" if summary.last_session_at else ""
+            text = f"{p.display_name}" + (f"  [{p.record_number}]" if p.record_number else "")
+            item = QListWidgetItem(f"{text}\n{summary.session_count} session(s){last}" + (" · archived" if p.archived else ""))
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            self.patients.addItem(item)
+        self.patients.blockSignals(False)
+        target = 0
+        for i in range(self.patients.count()):
+            if self.patients.item(i).data(Qt.ItemDataRole.UserRole) == select:
+                target = i
+        if self.patients.count():
+            self.patients.setCurrentRow(target)
+        self._show_patient()
+
+    def _show_patient(self) -> None:
+        pid = self.current_patient()
+        enabled = pid is not None
+        for b in (self.edit_button, self.archive_button, self.start_button, self.copy_button,
+                  self.overlay_button, self.open_button, self.history_button):
+            b.setEnabled(enabled)
+        self.sessions.setRowCount(0)
+        if pid is None:
+            self.title.setText("No patient yet" if not self.search.text() else "No patient matches")
+            self.details.setText("Create a patient with “New patient…”.")
+            self.chart.set_points([])
+            return
+        patient = self.repo.get_patient(pid)
+        self.title.setText(patient.display_name)
+        bits = [f"Record {patient.record_number}" if patient.record_number else "", patient.date_of_birth or "",
+                str(patient.sex) if patient.sex else ""]
+        self.details.setText(" · ".join(b for b in bits if b))
+        self.archive_button.setText("Unarchive" if patient.archived else "Archive")
+        summaries = sorted(self.repo.list_sessions(pid), key=lambda s: s.session.started_at, reverse=True)
+        self.sessions.setRowCount(len(summaries))
+        for r, s in enumerate(summaries):
+            sess = s.session
+            pain = f"{_fmt(sess.pain_pre)} → {_fmt(sess.pain_post)}"
+            for c, text in enumerate((sess.started_at[:16].replace("T", " "), str(sess.status), str(s.mark_count), pain)):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, sess.id)
+                self.sessions.setItem(r, c, cell)
+        if summaries:
+            self.sessions.selectRow(0)
+        self.copy_button.setEnabled(bool(summaries))
+        self.overlay_button.setEnabled(bool(summaries))
+        self.chart.set_points([(s.session.started_at[5:10], s.session.pain_pre, s.session.pain_post) for s in reversed(summaries)])
+
+    def _toggle_archive(self) -> None:
+        pid = self.current_patient()
+        if pid:
+            patient = self.repo.get_patient(pid)
+            self.repo.archive_patient(pid, not patient.archived)
+            self.refresh(select=pid)
+
+    def _new_session(self, mode: str) -> None:
+        pid = self.current_patient()
+        if pid:
+            self.newSession.emit(pid, mode)
+
+    def _open_selected(self) -> None:
+        row = self.sessions.currentRow()
+        if row >= 0:
+            self.openSession.emit(self.sessions.item(row, 0).data(Qt.ItemDataRole.UserRole))
+
+
+def _fmt(value: int | None) -> str:
+    return "—" if value is None else str(value)

@@ -1,0 +1,1 @@
+"""The session screen: header, body-map canvas, marks list and inspector."""

@@ -1,0 +1,211 @@
+"""The session screen: header on the left, canvas in the middle, marks, inspector and referral
+suggestions on the right. It refreshes only what each change touched (CONVENTIONS §4)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from dn_bodymap.atlas.model import VIEWS
+from dn_bodymap.charting.editing import Changes
+from dn_bodymap.charting.editing.sketch import from_record
+from dn_bodymap.gui.canvas.items import MarkItem
+from dn_bodymap.gui.session.canvas_panel import CanvasPanel
+from dn_bodymap.gui.session.controller import SessionController
+from dn_bodymap.gui.session.header_panel import SessionHeader
+from dn_bodymap.gui.session.hazard_check import level_rank
+from dn_bodymap.gui.session.inspector import MarkInspector
+from dn_bodymap.gui.session.marks_list import MarksList
+from dn_bodymap.gui.session.referral_panel import ReferralPanel
+
+
+class SessionPage(QWidget):
+    signRequested = Signal()  # noqa: N815
+    screeningRequested = Signal()  # noqa: N815
+
+    def __init__(self, controller: SessionController, options_factory, referral_index=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.referral_index = referral_index
+        self.header = SessionHeader(controller)
+        self.canvas = CanvasPanel(controller.atlas, options_factory)
+        self.marks_list = MarksList()
+        self.inspector = MarkInspector(controller)
+        self.referral = ReferralPanel()
+        self.signed_banner = QLabel()
+        self.signed_banner.setStyleSheet("background:#fff3cd;color:#5c4400;padding:6px;border-radius:4px;")
+        self.signed_banner.setVisible(False)
+
+        header_scroll = QScrollArea()
+        header_scroll.setWidget(self.header)
+        header_scroll.setWidgetResizable(True)
+        header_scroll.setMinimumWidth(250)
+        right = QTabWidget()
+        marks_tab = QWidget()
+        marks_layout = QVBoxLayout(marks_tab)
+        marks_layout.addWidget(self.marks_list, 1)
+        inspector_scroll = QScrollArea()
+        inspector_scroll.setWidget(self.inspector)
+        inspector_scroll.setWidgetResizable(True)
+        marks_layout.addWidget(inspector_scroll, 2)
+        right.addTab(marks_tab, "Trigger points")
+        right.addTab(self.referral, "Referred pain")
+        right.setMinimumWidth(290)
+        self.right_tabs = right
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.signed_banner)
+        centre_layout.addWidget(self.canvas, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(header_scroll)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([270, 860, 360])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.splitter)
+
+        for view in self.canvas.views.values():
+            view.placeRequested.connect(self._on_view_place_requested)
+            view.strokeFinished.connect(self._on_view_stroke_finished)
+        for scene in self.canvas.scenes.values():
+            scene.markMoved.connect(self._on_scene_mark_moved)
+            scene.selectionChanged.connect(lambda s=scene: self._on_scene_selection_changed(s))
+        self.canvas.qualityChanged.connect(lambda q: setattr(controller, "pain_quality", q))
+        self.canvas.brushWidthChanged.connect(lambda w: setattr(controller, "brush_width", w))
+        self.marks_list.markActivated.connect(self._on_list_mark_activated)
+        self.header.sign_button.clicked.connect(self.signRequested)
+        self.header.screening_button.clicked.connect(self.screeningRequested)
+        controller.changed.connect(self._on_changed)
+        self.reload()
+
+    # -- refresh -------------------------------------------------------------------------------
+    def reload(self) -> None:
+        for scene in self.canvas.scenes.values():
+            for mark_id in list(scene.marks):
+                scene.remove_mark(mark_id)
+            for area_id in list(scene.areas):
+                scene.remove_area(area_id)
+        self._sync_marks(None)
+        self._sync_areas(None)
+        self._sync_session()
+
+    def _on_changed(self, changes: Changes, initiator) -> None:
+        if changes.marks or changes.acknowledgements:
+            self._sync_marks(changes.marks if not changes.acknowledgements else None)
+        if changes.pain_areas:
+            self._sync_areas(changes.pain_areas)
+        if changes.session:
+            self._sync_session()
+
+    def _levels(self) -> dict[str, str]:
+        levels: dict[str, str] = {}
+        for ack in self.controller.acknowledgements():
+            if level_rank(str(ack.level)) > level_rank(levels.get(ack.mark_id)):
+                levels[ack.mark_id] = str(ack.level)
+        return levels
+
+    def _sync_marks(self, ids) -> None:
+        marks = {m.id: m for m in self.controller.marks()}
+        levels = self._levels()
+        for view, scene in self.canvas.scenes.items():
+            targets = ids if ids is not None else set(scene.marks) | {m for m in marks if marks[m].view == view}
+            for mark_id in targets:
+                mark = marks.get(mark_id)
+                if mark is None or str(mark.view) != view:
+                    scene.remove_mark(mark_id)
+                else:
+                    scene.upsert_mark(
+                        mark.id, mark.x, mark.y, self.controller.mark_label(mark), levels.get(mark.id),
+                        str(mark.activity) != "latent",
+                    )
+        rows = [
+            (m.id, f"{self.controller.mark_label(m)} · {str(m.view).replace('_', ' ')}", levels.get(m.id))
+            for m in marks.values()
+        ]
+        self.marks_list.set_rows(rows)
+        if self.inspector.mark_id and self.inspector.mark_id not in marks:
+            self.inspector.show_mark(None)
+
+    def _sync_areas(self, ids) -> None:
+        areas = {a.id: a for a in self.controller.pain_areas()}
+        for view, scene in self.canvas.scenes.items():
+            targets = ids if ids is not None else set(scene.areas) | {a for a in areas if str(areas[a].view) == view}
+            for area_id in targets:
+                area = areas.get(area_id)
+                if area is None or str(area.view) != view:
+                    scene.remove_area(area_id)
+                else:
+                    scene.upsert_area(area.id, from_record(area.geometry), str(area.quality))
+        self.referral.update_from(self.controller.atlas, list(areas.values()), self.referral_index)
+
+    def _sync_session(self) -> None:
+        signed = self.controller.is_signed
+        s = self.controller.session
+        self.signed_banner.setVisible(signed)
+        if signed:
+            self.signed_banner.setText(
+                f"Signed by {s.signed_by}. This note is read-only; add an addendum for later changes."
+            )
+        for view in self.canvas.views.values():
+            view.setInteractive(not signed)
+        self.canvas.toolbar.setEnabled(not signed)
+
+    # -- input ---------------------------------------------------------------------------------
+    def _on_view_place_requested(self, view: str, x: float, y: float) -> None:
+        mark = self.controller.place_mark(view, x, y)
+        if mark is not None:
+            self.select_mark(mark.id)
+
+    def _on_view_stroke_finished(self, view: str, tool: str, points: list) -> None:
+        self.controller.finish_stroke(view, tool, points)
+
+    def _on_scene_mark_moved(self, mark_id: str, start: QPointF, end: QPointF) -> None:
+        if not self.controller.move_mark(mark_id, end.x(), end.y()):
+            self._sync_marks({mark_id})
+
+    def _on_scene_selection_changed(self, scene) -> None:
+        selected = [i for i in scene.selectedItems() if isinstance(i, MarkItem)]
+        if selected:
+            self.marks_list.select_mark(selected[0].mark_id)
+            self.inspector.show_mark(selected[0].mark_id)
+
+    def _on_list_mark_activated(self, mark_id: str) -> None:
+        self.select_mark(mark_id)
+
+    def select_mark(self, mark_id: str) -> None:
+        mark = next((m for m in self.controller.marks() if m.id == mark_id), None)
+        if mark is None:
+            return
+        view = str(mark.view)
+        if view not in self.canvas.visible_views():
+            self.canvas.show_view(view)
+        for scene in self.canvas.scenes.values():
+            scene.blockSignals(True)
+            scene.clearSelection()
+            scene.blockSignals(False)
+        item = self.canvas.scenes[view].marks.get(mark_id)
+        if item is not None:
+            item.setSelected(True)
+        self.marks_list.select_mark(mark_id)
+        self.inspector.show_mark(mark_id)
+
+    def delete_selected(self) -> None:
+        if self.inspector.mark_id:
+            self.controller.delete_mark(self.inspector.mark_id)
+            return
+        for scene in self.canvas.scenes.values():
+            for item in scene.selectedItems():
+                area_id = getattr(item, "area_id", None)
+                if area_id and area_id != "overlay":
+                    self.controller.delete_area(area_id)
+
+    def set_previous_overlay(self, marks, areas) -> None:
+        """marks: [(view, x, y, label)], areas: [(view, geometry, quality)] of the last session."""
+        for view in VIEWS:
+            self.canvas.scenes[view].set_overlay(
+                [(x, y, label) for v, x, y, label in marks if v == view],
+                [(g, q) for v, g, q in areas if v == view],
+            )
