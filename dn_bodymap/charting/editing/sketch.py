@@ -19,6 +19,7 @@ from dn_bodymap.charting.geometry import MAX_VERTICES, AreaGeometry, geometry_fr
 XY = tuple[float, float]
 MIN_STEP = 0.75  # atlas units between kept stroke points
 MIN_AREA = 4.0  # square atlas units: smaller results are treated as nothing drawn
+MAX_STROKE_POINTS = 2000  # a long gesture is thinned evenly before smoothing and buffering
 
 
 class SketchError(ValueError):
@@ -33,6 +34,9 @@ def clean_points(points: Sequence[XY]) -> list[XY]:
             continue
         if not kept or math.dist(kept[-1], (x, y)) >= MIN_STEP:
             kept.append((float(x), float(y)))
+    if len(kept) > MAX_STROKE_POINTS:
+        step = math.ceil(len(kept) / MAX_STROKE_POINTS)
+        kept = kept[::step] + ([kept[-1]] if (len(kept) - 1) % step else [])
     return kept
 
 

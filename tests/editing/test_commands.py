@@ -1,0 +1,142 @@
+"""Every edit command round-trips apply → undo → redo through the real store (CONVENTIONS §13)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from dn_bodymap.charting.editing import (
+    AddAdverseEvent,
+    AddPainArea,
+    DeleteMark,
+    DeletePainArea,
+    EditingSession,
+    PlaceMark,
+    SessionLockedError,
+    UpdateMark,
+    UpdatePainArea,
+    UpdateSession,
+)
+from dn_bodymap.charting.records import AdverseEvent, HazardAcknowledgement, Mark, PainArea, Patient, Session
+
+SQUARE = [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]]
+
+
+@pytest.fixture
+def repo(tmp_path):
+    from dn_bodymap.store import open_store
+
+    r = open_store(tmp_path / "r.db", backups=False)
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def session(repo):
+    patient = repo.add_patient(Patient(display_name="Demo Patient Undo"))
+    return repo.create_session(Session(patient_id=patient.id, clinician="Dr Test"))
+
+
+def mark(session, **kw):
+    fields = dict(session_id=session.id, view="posterior", x=60.0, y=180.0, atlas_version="1.0", side="right",
+                  muscle_id="trapezius")
+    fields.update(kw)
+    return Mark(**fields)
+
+
+def area(session, **kw):
+    return PainArea(session_id=session.id, view="anterior", geometry=SQUARE, atlas_version="1.0", **kw)
+
+
+def snapshot(repo, session):
+    return (
+        repo.get_session(session.id),
+        sorted(repo.list_marks(session.id), key=lambda m: m.id),
+        sorted(repo.list_pain_areas(session.id), key=lambda a: a.id),
+        len(repo.list_acknowledgements(session.id)),
+    )
+
+
+def test_every_command_round_trips(repo, session):
+    editing = EditingSession(repo, session.id)
+    m = mark(session)
+    ack = HazardAcknowledgement(session_id=session.id, mark_id=m.id, hazard_ids=("pleura",), level="very_high",
+                                message_shown="Lung apex under the trapezius", acknowledged_by="Dr Test")
+    a = area(session)
+    steps = [
+        lambda: PlaceMark(m, ack),
+        lambda: UpdateMark(repo.get_mark(m.id), dataclasses.replace(repo.get_mark(m.id), tenderness=7)),
+        lambda: AddPainArea(a),
+        lambda: UpdatePainArea(repo.get_pain_area(a.id), dataclasses.replace(repo.get_pain_area(a.id), intensity=6)),
+        lambda: UpdateSession(repo.get_session(session.id), dataclasses.replace(repo.get_session(session.id), pain_pre=5)),
+        lambda: DeletePainArea(repo.get_pain_area(a.id)),
+        lambda: DeleteMark(repo.get_mark(m.id)),
+    ]
+    for make in steps:
+        before = snapshot(repo, session)
+        command = make()
+        editing.execute(command)
+        after = snapshot(repo, session)
+        assert after != before, command
+        editing.undo()
+        assert snapshot(repo, session)[:3] == before[:3], command
+        editing.redo()
+        assert snapshot(repo, session)[:3] == after[:3], command
+
+
+def test_redo_restores_the_same_ids(repo, session):
+    editing = EditingSession(repo, session.id)
+    m = mark(session)
+    editing.execute(PlaceMark(m))
+    editing.undo()
+    assert repo.list_marks(session.id) == []
+    editing.redo()
+    assert [x.id for x in repo.list_marks(session.id)] == [m.id]
+
+
+def test_typing_merges_into_one_undo_step(repo, session):
+    editing = EditingSession(repo, session.id)
+    editing.execute(PlaceMark(mark(session)))
+    m = repo.list_marks(session.id)[0]
+    for text in ("L", "LT", "LTR"):
+        current = repo.get_mark(m.id)
+        editing.execute(UpdateMark(current, dataclasses.replace(current, response=text)), mergeable=True)
+    editing.undo()
+    assert repo.get_mark(m.id).response is None
+    assert editing.can_undo  # the placement is still there to undo
+
+
+def test_a_failed_command_changes_nothing(repo, session):
+    editing = EditingSession(repo, session.id)
+    ghost = mark(session)
+    with pytest.raises(Exception):  # noqa: B017 - the store's own error type
+        editing.execute(DeleteMark(ghost))
+    assert not editing.can_undo and repo.list_marks(session.id) == []
+
+
+def test_signed_session_refuses_edits_and_undo(repo, session):
+    editing = EditingSession(repo, session.id)
+    editing.execute(PlaceMark(mark(session)))
+    repo.sign_session(session.id, "Dr Test")
+    with pytest.raises(SessionLockedError):
+        editing.execute(PlaceMark(mark(session)))
+    with pytest.raises(SessionLockedError):
+        editing.undo()
+
+
+def test_adverse_events_are_not_undone(repo, session):
+    editing = EditingSession(repo, session.id)
+    editing.execute(AddAdverseEvent(AdverseEvent(session_id=session.id, type="Bruising", severity="mild")))
+    with pytest.raises(PermissionError):
+        editing.undo()
+    assert len(repo.list_adverse_events(session.id)) == 1
+
+
+def test_listeners_hear_what_changed(repo, session):
+    editing = EditingSession(repo, session.id)
+    heard = []
+    editing.subscribe(lambda changes, initiator: heard.append((changes, initiator)))
+    m = mark(session)
+    editing.execute(PlaceMark(m), initiator="canvas")
+    assert heard[-1][0].marks == {m.id} and heard[-1][1] == "canvas"
