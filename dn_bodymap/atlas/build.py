@@ -188,8 +188,10 @@ def build_muscle_shapes(
         geom = polygonal(shapely.union_all(geoms))
         key = (mid, side, layer)
         shapes.append(MuscleShape(mid, view, side, layer, geom, anchor_of(geom), angles.get(key)))
+    # Within a layer, keep authoring order: it is the painting order, and a shape authored later
+    # lies on top (and is what a click there finds first).
     order = {layer: i for i, layer in enumerate(LAYERS)}
-    shapes.sort(key=lambda s: (order[s.layer], s.muscle_id, s.side))
+    shapes.sort(key=lambda s: order[s.layer])
     return shapes
 
 

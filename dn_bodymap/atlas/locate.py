@@ -36,6 +36,10 @@ class ViewIndex:
         self._region_tree = STRtree([r.geometry for r in self._regions])
         self._muscle_tree = STRtree([m.geometry for m in self._muscles])
 
+    def _depth_key(self, i: int) -> tuple[int, int]:
+        """Superficial layers first; within a layer, what is painted on top (authored later)."""
+        return (_LAYER_ORDER[self._muscles[i].layer], -i)
+
     def locate(self, x: float, y: float) -> LocateResult:
         point = Point(x, y)
         inside = bool(self.view.silhouette.covers(point))
@@ -46,14 +50,11 @@ class ViewIndex:
         if len(hits):
             region = self._regions[int(min(hits))]
         muscle_hits = self._muscle_tree.query(point, predicate="intersects")
-        muscles = sorted(
-            (self._muscles[int(i)] for i in muscle_hits),
-            key=lambda m: (_LAYER_ORDER[m.layer], m.geometry.area),
-        )
+        muscles = tuple(self._muscles[i] for i in sorted((int(i) for i in muscle_hits), key=self._depth_key))
         side = region.side if region is not None and region.side is not Side.MIDLINE else None
         if side is None:
             side = side_of_x(self.view.name, x, midline_band=1.5)
-        return LocateResult(self.view.name, x, y, True, side, region, tuple(muscles))
+        return LocateResult(self.view.name, x, y, True, side, region, muscles)
 
     def locate_brute_force(self, x: float, y: float) -> LocateResult:
         """The same answer without the index (the benchmark's baseline and a test oracle)."""
@@ -61,14 +62,12 @@ class ViewIndex:
         if not self.view.silhouette.covers(point):
             return LocateResult(self.view.name, x, y, False, None, None, ())
         region = next((r for r in self._regions if r.geometry.intersects(point)), None)
-        muscles = sorted(
-            (m for m in self._muscles if m.geometry.intersects(point)),
-            key=lambda m: (_LAYER_ORDER[m.layer], m.geometry.area),
-        )
+        hits = [i for i, m in enumerate(self._muscles) if m.geometry.intersects(point)]
+        muscles = tuple(self._muscles[i] for i in sorted(hits, key=self._depth_key))
         side = region.side if region is not None and region.side is not Side.MIDLINE else None
         if side is None:
             side = side_of_x(self.view.name, x, midline_band=1.5)
-        return LocateResult(self.view.name, x, y, True, side, region, tuple(muscles))
+        return LocateResult(self.view.name, x, y, True, side, region, muscles)
 
 
 class AtlasIndex:

@@ -5,21 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetricsF,
     QPainter,
-    QPainterPath,
     QPen,
     QTransform,
 )
 from shapely.geometry.base import BaseGeometry
 
-from dn_bodymap.atlas.model import Atlas, MuscleShape, ViewData
-from dn_bodymap.render.paths import geometry_path, line_path, polygon_path
+from dn_bodymap.atlas.model import Atlas, ViewData
+from dn_bodymap.render.paths import geometry_path
+from dn_bodymap.render.prepared import PreparedView, prepared_view
 from dn_bodymap.render.style import (
     LIGHT,
     Palette,
@@ -70,6 +70,7 @@ def paint_view(
 ) -> QTransform:
     """Draw the view fitted into ``target`` (device coordinates); returns atlas→device transform."""
     view = atlas.view(view_name)
+    prepared = prepared_view(atlas, view_name)
     pal = options.palette
     layers = options.layers
     xf = fit_transform(view_bounds(view), target)
@@ -77,27 +78,20 @@ def paint_view(
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setTransform(xf, True)
-    body = polygon_path(view.silhouette)
+    body = prepared.silhouette
     if "silhouette" in layers:
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(pal.skin))
-        painter.drawPath(body)
+        painter.fillPath(body, QBrush(pal.skin))
     if "regions" in layers:
-        _paint_regions(painter, view, pal, scale)
+        _paint_regions(painter, prepared, pal, scale)
     for layer in ("superficial", "intermediate", "deep"):
         if layer in layers:
-            _paint_muscles(painter, atlas, view, layer, options, scale)
+            _paint_muscles(painter, atlas, prepared, layer, options, scale)
     if "details" in layers:
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(_pen(pal.detail, 0.9, scale))
-        for detail in view.details:
-            painter.drawPath(line_path(detail))
+        painter.strokePath(prepared.details, _pen(pal.detail, 0.9, scale))
     for overlay in options.overlays:
         _paint_overlay(painter, overlay, scale)
     if "silhouette" in layers:
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(_pen(pal.outline, 1.6, scale))
-        painter.drawPath(body)
+        painter.strokePath(body, _pen(pal.outline, 1.6, scale))
     if "landmarks" in layers:
         _paint_landmarks(painter, view, pal, scale)
     painter.restore()
@@ -116,64 +110,39 @@ def _pen(color: QColor, width_units: float, scale: float, min_px: float = 0.6) -
     return pen
 
 
-def _paint_regions(painter: QPainter, view: ViewData, pal: Palette, scale: float) -> None:
-    for i, region in enumerate(sorted(view.regions, key=lambda r: (r.anchor[1], r.anchor[0]))):
-        painter.setBrush(QBrush(region_fill(i)))
-        painter.setPen(_pen(pal.region_line, 0.7, scale))
-        painter.drawPath(polygon_path(region.geometry))
+def _paint_regions(painter: QPainter, prepared: PreparedView, pal: Palette, scale: float) -> None:
+    pen = _pen(pal.region_line, 0.7, scale)
+    for i, (_, path) in enumerate(prepared.regions):
+        painter.fillPath(path, QBrush(region_fill(i)))
+        painter.strokePath(path, pen)
 
 
 def _paint_muscles(
     painter: QPainter,
     atlas: Atlas,
-    view: ViewData,
+    prepared: PreparedView,
     layer: str,
     options: RenderOptions,
     scale: float,
 ) -> None:
-    shapes = [s for s in view.muscle_shapes if s.layer == layer]
     deep = layer != "superficial"
-    for shape in shapes:
+    for item in prepared.muscles:
+        shape = item.shape
+        if shape.layer != layer:
+            continue
         muscle = atlas.muscles[shape.muscle_id]
         fill = muscle_fill(muscle.id, muscle.group, layer, options.greyscale)
         if deep:
             fill.setAlpha(150 if layer == "intermediate" else 120)
-        path = polygon_path(shape.geometry)
-        painter.setBrush(QBrush(fill))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawPath(path)
-        if shape.fibre_angle is not None:
-            _paint_fibres(painter, shape, path, fibre_colour(fill), scale)
+        painter.fillPath(item.outline, QBrush(fill))
+        if item.fibres is not None and not deep:
+            painter.strokePath(item.fibres, _pen(fibre_colour(fill), 0.35, scale, min_px=0.4))
         pen = _pen(muscle_outline(fill), 0.8 if not deep else 0.9, scale)
         if deep:
             pen.setStyle(Qt.PenStyle.DashLine)
         if shape.muscle_id in options.highlight:
             pen = _pen(QColor("#c0392b"), 2.2, scale)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(pen)
-        painter.drawPath(path)
-
-
-def _paint_fibres(
-    painter: QPainter, shape: MuscleShape, path: QPainterPath, color: QColor, scale: float
-) -> None:
-    """Fine parallel strokes along the fibre direction, clipped to the muscle."""
-    minx, miny, maxx, maxy = shape.geometry.bounds
-    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
-    reach = max(maxx - minx, maxy - miny)
-    painter.save()
-    painter.setClipPath(path, Qt.ClipOperation.IntersectClip)
-    painter.setPen(_pen(color, 0.35, scale, min_px=0.4))
-    painter.translate(cx, cy)
-    painter.rotate(shape.fibre_angle or 0.0)
-    spacing = 4.5
-    k = -reach
-    lines = []
-    while k <= reach:
-        lines.append(QLineF(-reach, k, reach, k))
-        k += spacing
-    painter.drawLines(lines)
-    painter.restore()
+        painter.strokePath(item.outline, pen)
 
 
 def _paint_overlay(painter: QPainter, overlay: Overlay, scale: float) -> None:

@@ -1,16 +1,24 @@
-"""The figure as one scene item, drawn by render/ (the same drawing as the reports)."""
+"""The figure as one scene item, drawn by render/ (the same drawing as the reports).
+
+Painting the whole figure takes tens of milliseconds, too slow for every frame of a zoom. So the
+item keeps one rendered image: frames draw that image scaled, and once zooming pauses the image is
+re-rendered at the new resolution (sharp again), so panning and zooming stay fluid.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem, QWidget
 
 from dn_bodymap.atlas.model import Atlas
 from dn_bodymap.render.view_painter import RenderOptions, paint_view, view_bounds
 
+MAX_IMAGE_PIXELS = 5000 * 5000
+SETTLE_MS = 120
 
-class FigureItem(QGraphicsItem):
+
+class FigureItem(QGraphicsObject):
     """Scene coordinates are atlas units, so the figure paints with the identity transform."""
 
     Type = QGraphicsItem.UserType + 10
@@ -21,9 +29,14 @@ class FigureItem(QGraphicsItem):
         self._view = view
         self._options = options
         self._rect = view_bounds(atlas.view(view))
+        self._image: QImage | None = None
+        self._image_scale = 0.0
+        self._wanted_scale = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SETTLE_MS)
+        self._timer.timeout.connect(self._rerender)
         self.setZValue(-100)
-        # Panning reuses the cached pixels; zooming repaints once at the new scale.
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def type(self) -> int:
         return FigureItem.Type
@@ -34,15 +47,44 @@ class FigureItem(QGraphicsItem):
 
     def set_options(self, options: RenderOptions) -> None:
         self._options = options
+        self._image = None
         self.update()
 
     def options(self) -> RenderOptions:
         return self._options
 
-    def boundingRect(self) -> QRectF:
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self._rect
 
-    def paint(
+    def _render(self, scale: float) -> None:
+        w = self._rect.width() * scale
+        h = self._rect.height() * scale
+        if w * h > MAX_IMAGE_PIXELS:
+            scale *= (MAX_IMAGE_PIXELS / (w * h)) ** 0.5
+            w, h = self._rect.width() * scale, self._rect.height() * scale
+        image = QImage(max(1, int(w)), max(1, int(h)), QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(0)
+        painter = QPainter(image)
+        paint_view(painter, self._atlas, self._view, QRectF(0, 0, image.width(), image.height()), self._options)
+        painter.end()
+        self._image, self._image_scale = image, scale
+
+    def _rerender(self) -> None:
+        if self._wanted_scale > 0:
+            self._render(self._wanted_scale)
+            self.update()
+
+    def paint(  # noqa: D102 - Qt override
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        paint_view(painter, self._atlas, self._view, self._rect, self._options)
+        device_scale = painter.worldTransform().m11() * (painter.device().devicePixelRatioF() if painter.device() else 1.0)
+        if widget is None:  # printing or exporting: draw the vectors directly
+            paint_view(painter, self._atlas, self._view, self._rect, self._options)
+            return
+        self._wanted_scale = max(0.05, device_scale)
+        if self._image is None:
+            self._render(self._wanted_scale)
+        elif abs(self._image_scale - self._wanted_scale) / self._wanted_scale > 0.02:
+            self._timer.start()  # sharp again once zooming pauses
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.drawImage(self._rect, self._image)

@@ -167,7 +167,11 @@ class SessionPage(QWidget):
             self._sync_marks({mark_id})
 
     def _on_scene_selection_changed(self, scene) -> None:
-        selected = [i for i in scene.selectedItems() if isinstance(i, MarkItem)]
+        try:
+            items = scene.selectedItems()
+        except RuntimeError:  # the scene is being torn down with the window
+            return
+        selected = [i for i in items if isinstance(i, MarkItem)]
         if selected:
             self.marks_list.select_mark(selected[0].mark_id)
             self.inspector.show_mark(selected[0].mark_id)
