@@ -54,6 +54,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--greyscale", action="store_true", help="print-style greyscale")
     p.add_argument("--dark", action="store_true", help="dark palette")
     p.add_argument("--highlight", default="", help="comma-separated muscle ids to outline")
+    p.add_argument(
+        "--pattern",
+        metavar="TRIGGER_POINT[:SIDE]",
+        help="draw a library trigger point and its referral zones (essential solid, spillover hatched)",
+    )
     p.add_argument("--out", required=True, type=Path)
     p.set_defaults(handler=_render)
 
@@ -255,12 +260,17 @@ def _render(args: argparse.Namespace) -> int:
     overlays = []
     if "hazards" in layers:
         overlays = _hazard_overlays(args.view)
+    highlight = set(filter(None, args.highlight.split(",")))
+    if args.pattern:
+        pattern, muscle = _pattern_overlays(args.pattern, args.view)
+        overlays = [*overlays, *pattern]
+        highlight.add(muscle)
     options = RenderOptions(
         layers=layers,
         palette=DARK if args.dark else LIGHT,
         greyscale=args.greyscale,
         overlays=overlays,
-        highlight=frozenset(filter(None, args.highlight.split(","))),
+        highlight=frozenset(highlight),
     )
     try:
         render_to_file(atlas, args.view, options, args.out, args.height)
@@ -268,6 +278,24 @@ def _render(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     print(args.out)
     return 0
+
+
+def _pattern_overlays(spec: str, view: str) -> tuple[list, str]:
+    from dn_bodymap.atlas.model import Side
+    from dn_bodymap.atlas.trigger_points import default_library
+    from dn_bodymap.render.referral_overlay import pattern_overlays
+
+    tid, _, side_text = spec.partition(":")
+    try:
+        side = Side(side_text or "right")
+    except ValueError:
+        raise CliError(f"unknown side {side_text!r}; use left or right") from None
+    library = default_library()
+    try:
+        overlays = pattern_overlays(library, tid, side, view)
+    except KeyError:
+        raise CliError(f"no trigger point {tid!r} in the library (see `atlas trigger-points`)") from None
+    return overlays, library.instances[(tid, side)].muscle
 
 
 def _hazard_overlays(view: str) -> list:
