@@ -275,9 +275,43 @@ def location_on_muscle(atlas: Atlas, tp: TriggerPoint, loc: Location, tolerance:
     )
 
 
+def library_fingerprint() -> str:
+    import hashlib
+
+    from dn_bodymap.atlas.loader import assets_fingerprint
+
+    digest = hashlib.sha256(assets_fingerprint().encode())
+    for path in sorted(library_dir().rglob("*.toml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
 @lru_cache(maxsize=1)
 def default_library() -> Library:
-    from dn_bodymap.atlas.loader import default_atlas, read_tables
+    """The packaged library, cached on disk like the atlas (keyed on both sets of assets)."""
+    import os
+    import pickle
+    import tempfile
 
-    atlas = default_atlas()
-    return build_library(atlas, read_library_tables(), read_tables()["landmarks"])
+    from dn_bodymap.atlas.loader import cache_file, default_atlas, read_tables
+
+    path = cache_file("library-" + library_fingerprint())
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                cached = pickle.load(fh)
+            if isinstance(cached, Library):
+                return cached
+        except Exception:  # noqa: BLE001 - a stale or torn cache file is rebuilt
+            pass
+    library = build_library(default_atlas(), read_library_tables(), read_tables()["landmarks"])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(library, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return library
