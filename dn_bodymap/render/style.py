@@ -70,7 +70,10 @@ def _jitter(key: str) -> float:
 def muscle_fill(muscle_id: str, group: str, layer: str, greyscale: bool = False) -> QColor:
     hue = GROUP_HUES.get(group, 10)
     j = _jitter(muscle_id)
-    if layer == "superficial":
+    if group == "head":
+        # Thin facial and scalp muscles: drawn light so the face still reads as a face.
+        sat, light = 0.30 + 0.08 * j, 0.76 + 0.08 * j
+    elif layer == "superficial":
         sat, light = 0.42 + 0.12 * j, 0.58 + 0.2 * j
     elif layer == "intermediate":
         sat, light = 0.35, 0.62 + 0.12 * j
