@@ -163,6 +163,7 @@ def build_muscle_shapes(
     """
     collected: dict[tuple[str, Side, str], list[BaseGeometry]] = defaultdict(list)
     angles: dict[tuple[str, Side, str], float] = {}
+    parts: dict[tuple[str, Side, str], list[tuple[BaseGeometry, float]]] = defaultdict(list)
     for spec in specs:
         mid = spec.get("muscle")
         if mid not in muscles:
@@ -183,11 +184,16 @@ def build_muscle_shapes(
                 # A mirrored copy reverses the fibre direction's x component.
                 flipped = mirrored_view or i == 1
                 angles[key] = (180.0 - float(angle)) % 180.0 if flipped else float(angle) % 180.0
+                parts[key].append((clipped, angles[key]))
     shapes = []
     for (mid, side, layer), geoms in collected.items():
         geom = polygonal(shapely.union_all(geoms))
         key = (mid, side, layer)
-        shapes.append(MuscleShape(mid, view, side, layer, geom, anchor_of(geom), angles.get(key)))
+        shapes.append(
+            MuscleShape(
+                mid, view, side, layer, geom, anchor_of(geom), angles.get(key), tuple(parts[key])
+            )
+        )
     # Within a layer, keep authoring order: it is the painting order, and a shape authored later
     # lies on top (and is what a click there finds first).
     order = {layer: i for i, layer in enumerate(LAYERS)}

@@ -23,7 +23,7 @@ from dn_bodymap.atlas.build import FRAMES, AtlasDataError, build_atlas
 from dn_bodymap.atlas.model import Atlas
 
 #: Bump when the build code changes in a way that changes the result for the same assets.
-BUILD_REVISION = "2"
+BUILD_REVISION = "3"
 
 
 def atlas_dir() -> Path:

@@ -73,6 +73,9 @@ class MuscleShape:
     geometry: BaseGeometry
     anchor: tuple[float, float]
     fibre_angle: float | None = None
+    #: (piece, fibre angle) per authored shape, so one muscle can show several fibre directions
+    #: (upper and lower trapezius, a fan such as latissimus).
+    fibre_parts: tuple[tuple[BaseGeometry, float], ...] = ()
 
 
 @dataclass(slots=True)

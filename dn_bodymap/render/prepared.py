@@ -34,6 +34,36 @@ class PreparedView:
 
 
 _cache: dict[tuple[int, str], tuple[Atlas, PreparedView]] = {}
+_tones: dict[int, tuple[Atlas, dict[str, int]]] = {}
+
+
+def muscle_tones(atlas: Atlas) -> dict[str, int]:
+    """A tone index per muscle such that superficial muscles that touch on any view differ.
+
+    Greedy graph colouring, most-connected first; one tone per muscle on every view, so a muscle
+    keeps its colour when the clinician switches views.
+    """
+    hit = _tones.get(id(atlas))
+    if hit is not None and hit[0] is atlas:
+        return hit[1]
+    from shapely import STRtree
+
+    neighbours: dict[str, set[str]] = {m: set() for m in atlas.muscles}
+    for view in atlas.views.values():
+        shapes = [s for s in view.muscle_shapes if s.layer == "superficial"]
+        tree = STRtree([s.geometry for s in shapes])
+        for i, shape in enumerate(shapes):
+            for j in tree.query(shape.geometry.buffer(1.0), predicate="intersects"):
+                other = shapes[int(j)].muscle_id
+                if int(j) != i and other != shape.muscle_id:
+                    neighbours[shape.muscle_id].add(other)
+                    neighbours[other].add(shape.muscle_id)
+    tones: dict[str, int] = {}
+    for mid in sorted(neighbours, key=lambda m: (-len(neighbours[m]), m)):
+        used = {tones[n] for n in neighbours[mid] if n in tones}
+        tones[mid] = next(t for t in range(64) if t not in used)
+    _tones[id(atlas)] = (atlas, tones)
+    return tones
 
 
 def prepared_view(atlas: Atlas, view_name: str) -> PreparedView:
@@ -60,12 +90,30 @@ def prepared_view(atlas: Atlas, view_name: str) -> PreparedView:
 
 
 def _fibres(shape: MuscleShape) -> QPainterPath | None:
-    if shape.fibre_angle is None or shape.geometry.is_empty:
+    """Hatching per authored piece, each along its own fibre direction."""
+    pieces = shape.fibre_parts or (
+        ((shape.geometry, shape.fibre_angle),) if shape.fibre_angle is not None else ()
+    )
+    path = QPainterPath()
+    covered = None
+    # Later pieces lie on top: cut earlier hatching away where a later piece overlaps it.
+    for geom, angle in reversed(pieces):
+        own = geom if covered is None else geom.difference(covered)
+        covered = geom if covered is None else shapely.union(covered, geom)
+        part = _hatch(own, angle)
+        if part is not None:
+            path.addPath(part)
+    return None if path.isEmpty() else path
+
+
+def _hatch(geom, angle: float) -> QPainterPath | None:
+    if geom.is_empty:
         return None
-    minx, miny, maxx, maxy = shape.geometry.bounds
+    shape_geom = geom
+    minx, miny, maxx, maxy = shape_geom.bounds
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     reach = math.hypot(maxx - minx, maxy - miny) / 2 + FIBRE_SPACING
-    a = math.radians(shape.fibre_angle)
+    a = math.radians(angle)
     dx, dy = math.cos(a), math.sin(a)  # along the fibres
     nx, ny = -dy, dx  # across them
     lines = []
@@ -74,5 +122,5 @@ def _fibres(shape: MuscleShape) -> QPainterPath | None:
         ox, oy = cx + nx * k, cy + ny * k
         lines.append(((ox - dx * reach, oy - dy * reach), (ox + dx * reach, oy + dy * reach)))
         k += FIBRE_SPACING
-    cut = shapely.intersection(MultiLineString(lines), shape.geometry.buffer(-0.6))
+    cut = shapely.intersection(MultiLineString(lines), shape_geom.buffer(-0.6))
     return line_path(cut) if not cut.is_empty else None

@@ -67,9 +67,23 @@ def _jitter(key: str) -> float:
     return int(hashlib.sha1(key.encode()).hexdigest()[:4], 16) / 0xFFFF
 
 
-def muscle_fill(muscle_id: str, group: str, layer: str, greyscale: bool = False) -> QColor:
+#: Lightness steps given to touching muscles so that neighbours always read apart, in colour and
+#: in greyscale (see render.prepared.muscle_tones).
+TONES: tuple[float, ...] = (0.62, 0.46, 0.78, 0.54, 0.70, 0.40)
+
+
+def muscle_fill(
+    muscle_id: str, group: str, layer: str, greyscale: bool = False, tone: int | None = None
+) -> QColor:
     hue = GROUP_HUES.get(group, 10)
     j = _jitter(muscle_id)
+    if tone is not None and layer == "superficial" and group != "head":
+        light = TONES[tone % len(TONES)]
+        colour = QColor.fromHslF(((hue + 16 * (j - 0.5)) % 360) / 360.0, 0.42 + 0.1 * j, light)
+        if greyscale:
+            grey = round(255 * (0.35 + 0.6 * (light - 0.40) / 0.38))
+            return QColor(grey, grey, grey)
+        return colour
     if group == "head":
         # Thin facial and scalp muscles: drawn light so the face still reads as a face.
         sat, light = 0.30 + 0.08 * j, 0.76 + 0.08 * j

@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from dn_bodymap.atlas.model import Atlas, ViewData
 from dn_bodymap.render.paths import geometry_path
-from dn_bodymap.render.prepared import PreparedView, prepared_view
+from dn_bodymap.render.prepared import PreparedView, muscle_tones, prepared_view
 from dn_bodymap.render.style import (
     LIGHT,
     Palette,
@@ -126,18 +126,19 @@ def _paint_muscles(
     scale: float,
 ) -> None:
     deep = layer != "superficial"
+    tones = muscle_tones(atlas)
     for item in prepared.muscles:
         shape = item.shape
         if shape.layer != layer:
             continue
         muscle = atlas.muscles[shape.muscle_id]
-        fill = muscle_fill(muscle.id, muscle.group, layer, options.greyscale)
+        fill = muscle_fill(muscle.id, muscle.group, layer, options.greyscale, tones.get(muscle.id))
         if deep:
             fill.setAlpha(150 if layer == "intermediate" else 120)
         painter.fillPath(item.outline, QBrush(fill))
         if item.fibres is not None and not deep:
             painter.strokePath(item.fibres, _pen(fibre_colour(fill), 0.35, scale, min_px=0.4))
-        pen = _pen(muscle_outline(fill), 0.8 if not deep else 0.9, scale)
+        pen = _pen(muscle_outline(fill), 0.9, scale)
         if deep:
             pen.setStyle(Qt.PenStyle.DashLine)
         if shape.muscle_id in options.highlight:
