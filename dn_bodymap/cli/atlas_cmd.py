@@ -62,6 +62,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, type=Path)
     p.set_defaults(handler=_render)
 
+    p = asub.add_parser("export-svg", help="write the authored curves as SVG for a vector editor")
+    p.add_argument("--out", required=True, type=Path, help="folder for atlas-<frame>.svg")
+    p.set_defaults(handler=_export_svg)
+
     # Sub-commands that belong to other packages register themselves here when present.
     import importlib
 
@@ -277,6 +281,22 @@ def _render(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         raise CliError(str(exc)) from None
     print(args.out)
+    return 0
+
+
+def _export_svg(args: argparse.Namespace) -> int:
+    from dn_bodymap.atlas.build import AtlasDataError
+    from dn_bodymap.atlas.loader import read_tables
+    from dn_bodymap.atlas.svg_export import export_svgs
+
+    try:
+        paths = export_svgs(read_tables(), args.out)
+    except AtlasDataError as exc:
+        raise CliError(f"the atlas data is broken: {exc}", 1) from None
+    except OSError as exc:
+        raise CliError(f"cannot write to {args.out}: {exc}") from None
+    for path in paths:
+        print(path)
     return 0
 
 
