@@ -255,7 +255,25 @@ class SessionController(QObject):
             return False
         return self._execute(UpdateMark(before, after, ack or None, "Move trigger point"))
 
+    def screening_blocked(self) -> bool:
+        """An absolute contraindication without a recorded reason blocks recording needling."""
+        answers = self.session.screening_answers
+        if not answers:
+            return False
+        try:
+            from dn_bodymap.safety.screening import evaluate
+        except ModuleNotFoundError:
+            return False
+        return evaluate(answers).blocked
+
     def edit_mark(self, mark_id: str, initiator: object | None = None, **fields: Any) -> bool:
+        if fields.get("needled") and self.screening_blocked():
+            self.refused.emit(
+                "Screening found an absolute contraindication. Record your reason in the screening "
+                "checklist before recording needling."
+            )
+            self.changed.emit(Changes(marks=frozenset({mark_id})), None)  # put the box back
+            return False
         before = self.repo.get_mark(mark_id)  # type: ignore[arg-type]
         try:
             after = dataclasses.replace(before, **fields)
