@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from dn_bodymap.charting.enums import (
     Activity,
     ConsentType,
-    HazardLevel,
     PainQuality,
     Severity,
     Sex,
@@ -31,30 +30,21 @@ from dn_bodymap.charting.records import (
 from dn_bodymap.charting.timestamps import format_timestamp
 from dn_bodymap.store.repository import SqliteRepository
 
-DEMO_ATLAS_VERSION = "demo-1"
 DEMO_CLINICIAN = "Demo Clinician Robin Hale"
 
-# (view, x, y, patient side, muscle id, trigger point id). Posterior view: the patient's right is at
-# x > 0. Approximate positions on a 1000-unit figure; to be snapped onto the atlas muscles.
-DEMO_MARKS: tuple[tuple[View, float, float, Side, str, str], ...] = (
-    (View.POSTERIOR, 72.0, 188.0, Side.RIGHT, "trapezius", "trapezius.1"),
-    (View.POSTERIOR, -72.0, 188.0, Side.LEFT, "trapezius", "trapezius.1"),
-    (View.POSTERIOR, 52.0, 172.0, Side.RIGHT, "levator_scapulae", "levator_scapulae.1"),
-    (View.POSTERIOR, 88.0, 252.0, Side.RIGHT, "infraspinatus", "infraspinatus.1"),
-    (View.POSTERIOR, 46.0, 430.0, Side.RIGHT, "quadratus_lumborum", "quadratus_lumborum.1"),
-    (View.POSTERIOR, -82.0, 505.0, Side.LEFT, "gluteus_medius", "gluteus_medius.1"),
+# (view, patient side, library trigger point): each mark sits where the library places that
+# trigger point on the atlas, so it lies on its muscle; the first one is over the lung apex and is
+# charted with the hazard acknowledgement the safety engine asks for there.
+DEMO_MARKS: tuple[tuple[View, Side, str], ...] = (
+    (View.POSTERIOR, Side.RIGHT, "trapezius.1"),
+    (View.POSTERIOR, Side.LEFT, "trapezius.1"),
+    (View.POSTERIOR, Side.RIGHT, "levator_scapulae.1"),
+    (View.POSTERIOR, Side.RIGHT, "infraspinatus.1"),
+    (View.POSTERIOR, Side.RIGHT, "quadratus_lumborum.1"),
+    (View.POSTERIOR, Side.LEFT, "gluteus_medius.1"),
 )
-# Index into DEMO_MARKS of the mark charted with a hazard acknowledgement (upper trapezius over
-# the lung apex). The hazard id is the safety layer's pleura zone.
-DEMO_HAZARD_MARK = 0
-DEMO_HAZARD_IDS = ("pleura_apex",)
-
-# Pain drawings (view, outline in atlas units): right posterolateral neck to the temple, and the
-# right buttock, the referral zones of upper trapezius and gluteus medius.
-DEMO_AREAS: tuple[tuple[View, tuple[tuple[float, float], ...]], ...] = (
-    (View.POSTERIOR, ((40.0, 60.0), (75.0, 70.0), (80.0, 150.0), (55.0, 175.0), (38.0, 120.0))),
-    (View.POSTERIOR, ((-60.0, 480.0), (-120.0, 490.0), (-125.0, 560.0), (-70.0, 570.0))),
-)
+# Marks whose essential referral zone is drawn as the session's pain area (by DEMO_MARKS index).
+DEMO_AREA_MARKS = (0, 3, 4, 5)
 
 # name, record number, date of birth, sex, height, weight, marks used (indexes into DEMO_MARKS)
 DEMO_PATIENTS = (
@@ -65,6 +55,44 @@ DEMO_PATIENTS = (
 )
 SESSIONS_PER_PATIENT = 4
 WEEKS_BETWEEN_SESSIONS = 1
+
+
+def _atlas_and_library():
+    from dn_bodymap.atlas.loader import default_atlas
+    from dn_bodymap.atlas.trigger_points import default_library
+
+    return default_atlas(), default_library()
+
+
+def to_geojson(geom) -> dict:
+    from shapely.geometry import mapping
+
+    return mapping(geom)
+
+
+def _acknowledgement(
+    session_id: str, mark: Mark, patient: Patient, started: datetime
+) -> HazardAcknowledgement | None:
+    """The acknowledgement the app would have asked for at this site, or None."""
+    from dn_bodymap.safety.assess import assess_document
+
+    bmi = None
+    if patient.height_cm and patient.weight_kg:
+        bmi = patient.weight_kg / (patient.height_cm / 100) ** 2
+    doc = assess_document(str(mark.view), mark.x, mark.y, sex=patient.sex, bmi=bmi)
+    if doc["level"] not in ("high", "very_high", "no_needle"):
+        return None
+    return HazardAcknowledgement(
+        session_id=session_id,
+        mark_id=mark.id,
+        hazard_ids=tuple(h["id"] for h in doc["hazards"]),
+        level=doc["level"],
+        message_shown=" | ".join(h["message"] for h in doc["hazards"])[:4000],
+        acknowledged_by=DEMO_CLINICIAN,
+        acknowledged_at=format_timestamp(started + timedelta(minutes=5)),
+        technique_chosen="Pincer grip, needle directed away from the pleura",
+        disclosed_text="Pneumothorax risk explained; patient agreed.",
+    )
 
 
 def fill_demo(repo: SqliteRepository, now: datetime | None = None) -> dict[str, int]:
@@ -116,8 +144,9 @@ def _demo_session(
                 pneumothorax_discussed=True,
                 patient_copy_given=week == 0,
             ),
-            screening_answers={"anticoagulants": False, "pregnancy": False, "needle_phobia": False},
-            screening_result="no contraindication found",
+            screening_answers={"anticoagulants": False, "pregnancy": False, "needle_phobia": False,
+                               "lung_disease": False, "thoracic_surgery": False},
+            screening_result="clear",
             pain_pre=pain_pre,
             pain_post=max(0, pain_pre - 2),
             patient_position="prone",
@@ -127,17 +156,20 @@ def _demo_session(
         )
     )
     counts["sessions"] += 1
+    atlas, library = _atlas_and_library()
     placed: list[Mark] = []
     for i in marks:
-        view, x, y, side, muscle, trigger_point = DEMO_MARKS[i]
+        view, side, trigger_point = DEMO_MARKS[i]
+        tp = library.instances[(trigger_point, side)]
+        loc = next(loc for loc in tp.locations if loc.view == view)
         mark = Mark(
             session_id=session.id,
             view=view,
-            x=x,
-            y=y,
-            atlas_version=DEMO_ATLAS_VERSION,
+            x=loc.x,
+            y=loc.y,
+            atlas_version=atlas.version,
             side=side,
-            muscle_id=muscle,
+            muscle_id=tp.muscle,
             trigger_point_id=trigger_point,
             activity=Activity.ACTIVE if week < 2 else Activity.LATENT,
             tenderness=max(2, 8 - week),
@@ -153,31 +185,24 @@ def _demo_session(
             patient_position="prone",
             response="local twitch, referral reproduced" if week == 0 else "local twitch",
         )
-        acknowledgement = None
-        if i == DEMO_HAZARD_MARK:
-            acknowledgement = HazardAcknowledgement(
-                session_id=session.id,
-                mark_id=mark.id,
-                hazard_ids=DEMO_HAZARD_IDS,
-                level=HazardLevel.HIGH,
-                message_shown="Lung apex beneath: risk of pneumothorax.",
-                acknowledged_by=DEMO_CLINICIAN,
-                acknowledged_at=format_timestamp(started + timedelta(minutes=5)),
-                technique_chosen="pincer grip, needle directed posteriorly away from the lung",
-                disclosed_text="Pneumothorax risk explained; patient agreed.",
-            )
-        placed.append(repo.add_mark(mark, acknowledgement))
+        placed.append(repo.add_mark(mark, _acknowledgement(session.id, mark, patient, started)))
         counts["marks"] += 1
-    for area_index, (view, outline) in enumerate(DEMO_AREAS):
+    for i, mark in zip(marks, placed, strict=True):
+        if i not in DEMO_AREA_MARKS:
+            continue
+        view, side, trigger_point = DEMO_MARKS[i]
+        zone = library.instances[(trigger_point, side)].zone_geometry("essential", view)
+        if zone.is_empty:
+            continue
         repo.add_pain_area(
             PainArea(
                 session_id=session.id,
                 view=view,
-                geometry=[list(outline)],
-                atlas_version=DEMO_ATLAS_VERSION,
+                geometry=to_geojson(zone.simplify(0.5)),
+                atlas_version=atlas.version,
                 quality=PainQuality.ACHE,
                 intensity=pain_pre,
-                mark_id=placed[0].id if area_index == 0 else None,
+                mark_id=mark.id,
             )
         )
         counts["pain_areas"] += 1
