@@ -57,6 +57,7 @@ class HazardAcknowledgementDialog(QDialog):
             )
         for line in assessment.advice:
             parts.append(f"<p>{escape(line)}</p>")
+        parts.append(_citations({k for h in assessment.hazards for k in h.sources}))
         parts.append(
             "<p><small>This warning supports your clinical judgement; it never means a site is free "
             "of risk.</small></p>"
@@ -88,6 +89,17 @@ class HazardAcknowledgementDialog(QDialog):
 
     def answer(self) -> AcknowledgementAnswer:
         return AcknowledgementAnswer(self.technique.currentText(), self.disclosed.text().strip())
+
+
+def _citations(keys: set[str]) -> str:
+    """The full references behind the source keys, so the clinician can check each statement."""
+    from dn_bodymap.atlas.sources import default_sources
+
+    sources = default_sources()
+    rows = [
+        f"<li><b>{escape(k)}</b>: {escape(sources[k].citation)}</li>" for k in sorted(keys) if k in sources
+    ]
+    return f"<p><small>References:</small></p><ul><small>{''.join(rows)}</small></ul>" if rows else ""
 
 
 def ask_acknowledgement(parent: QWidget | None):

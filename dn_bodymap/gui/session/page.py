@@ -50,7 +50,7 @@ class SessionPage(QWidget):
         marks_layout.addWidget(inspector_scroll, 2)
         right.addTab(marks_tab, "Trigger points")
         right.addTab(self.referral, "Referred pain")
-        right.setMinimumWidth(290)
+        right.setMinimumWidth(340)
         self.right_tabs = right
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
@@ -62,7 +62,7 @@ class SessionPage(QWidget):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([270, 860, 360])
+        self.splitter.setSizes([260, 860, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
