@@ -90,9 +90,8 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self.new_patient_action = self._action("New patient…", self.create_patient, "Ctrl+Shift+N")
         self.patients_action = self._action("Patients", self.show_patients, "Ctrl+P", "Back to the patient list")
-        self.export_action = self._action("Export session PDF…", self.export_pdf, "Ctrl+E", "Save the session report as PDF")
-        self.backup_action = self._action("Back up now", self.backup_now)
-        file_menu.addActions([self.new_patient_action, self.patients_action, self.export_action, self.backup_action])
+        self.backup_action = self._action("Back up now", self.backup_now, tip="Write a checked backup copy now")
+        file_menu.addActions([self.new_patient_action, self.patients_action, self.backup_action])
         file_menu.addSeparator()
         file_menu.addAction(self._action("Quit", self.close, QKeySequence.StandardKey.Quit))
         edit = bar.addMenu("&Edit")
@@ -131,7 +130,7 @@ class MainWindow(QMainWindow):
             self.undo_action.setText(f"Undo {self.controller.editing.undo_text}".strip())
             self.redo_action.setText(f"Redo {self.controller.editing.redo_text}".strip())
         self.addendum_action.setEnabled(bool(signed))
-        for act in (self.export_action, self.zoom_in_action, self.zoom_out_action, self.fit_action):
+        for act in (self.zoom_in_action, self.zoom_out_action, self.fit_action):
             act.setEnabled(in_session)
 
     # -- patients ------------------------------------------------------------------------------
@@ -187,6 +186,12 @@ class MainWindow(QMainWindow):
             ask_acknowledgement(self), self,
         )
         self.session_page = SessionPage(self.controller, self._render_options, self.referral_index)
+        layout = self.settings.value("session_splitter")
+        if layout is not None:
+            self.session_page.splitter.restoreState(layout)
+        self.session_page.splitter.splitterMoved.connect(
+            lambda *_: self.settings.setValue("session_splitter", self.session_page.splitter.saveState())
+        )
         self.stack.addWidget(self.session_page)
         self.stack.setCurrentWidget(self.session_page)
         self.controller.changed.connect(lambda *_: self._update_actions())
@@ -301,19 +306,10 @@ class MainWindow(QMainWindow):
                 Addendum(session_id=self.controller.session_id, author=self.clinician, text=text.strip())
             ))
 
-    def export_pdf(self) -> None:
-        if self.controller is None:
-            return
-        try:
-            from dn_bodymap.gui.export_dialog import export_session_pdf
-        except ModuleNotFoundError:
-            QMessageBox.information(self, "Export", "PDF export is not part of this build yet.")
-            return
-        export_session_pdf(self, self.repo, self.atlas, self.controller.session_id)
-
     def backup_now(self) -> None:
-        backup = getattr(self.repo, "backup", None)
+        backup = getattr(self.repo, "backup_now", None)
         if backup is None:
+            self.backup_action.setEnabled(False)
             return
         try:
             path = backup()

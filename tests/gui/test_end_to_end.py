@@ -141,3 +141,14 @@ def test_chart_a_session_from_patient_to_signature(qtbot, make_window, monkeypat
     acks2 = c2.acknowledgements()
     assert len(acks2) == 1 and acks2[0].technique_chosen
     assert window2.session_page.marks_list.count() == 3
+
+
+def test_backup_now_writes_a_checked_copy(qtbot, make_window, db_path):
+    from dn_bodymap.store.backup import backups_of, integrity_problems
+
+    window, repo = make_window()
+    before = set(backups_of(db_path))
+    window.backup_action.trigger()
+    new = set(backups_of(db_path)) - before
+    assert len(new) == 1 and integrity_problems(next(iter(new))) == []
+    assert "Backup written" in window.statusBar().currentMessage()
