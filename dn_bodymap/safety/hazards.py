@@ -1,0 +1,361 @@
+"""Hazard zones built from atlas landmarks (``assets/safety/hazards.toml``), placed on every view.
+
+Shapes are authored like atlas shapes (docs/atlas-format.md) and referenced to landmarks, so the
+zones follow the figure when it is redrawn. Each zone is built per view and per patient side:
+bilateral shapes are mirrored, ``side = "left"|"right"`` keeps one side (the anterior pleura is
+asymmetric), the left side view mirrors the right one. A zone may add a margin (``buffer``), keep
+inside a helper area (``within``), leave out earlier zones (``minus``: the graded pleural zones
+partition the pleural projection) and is always clipped to the silhouette.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely import STRtree
+from shapely.geometry import Point, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from dn_bodymap.assets import asset_path
+from dn_bodymap.atlas.build import FRAMES, frame_landmarks
+from dn_bodymap.atlas.model import Atlas, Side, side_of_x
+from dn_bodymap.atlas.shapes import ShapeError, build_shape, mirror, polygonal
+from dn_bodymap.safety.levels import ZONE_LEVELS
+
+KINDS: tuple[str, ...] = (
+    "pneumothorax",
+    "cardiac",
+    "neurovascular",
+    "spinal",
+    "visceral",
+    "nerve",
+    "no_needle",
+)
+_TEXT_FIELDS = ("structure", "reason", "technique")
+#: Pieces smaller than this (square atlas units) are clipping noise.
+_MIN_AREA = 0.5
+
+
+class HazardDataError(ValueError):
+    """Hazard data that cannot be built; the message names the zone and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class DepthFigure:
+    """A published depth or distance, as its source gives it (never a "safe" depth)."""
+
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ZonePiece:
+    """One zone on one view and patient side."""
+
+    zone_id: str
+    view: str
+    side: Side
+    geometry: BaseGeometry
+
+
+@dataclass(frozen=True, slots=True)
+class HazardZone:
+    id: str
+    kind: str
+    level: str
+    structure: str
+    reason: str
+    technique: str
+    sources: tuple[str, ...]
+    depth: tuple[DepthFigure, ...]
+    pieces: tuple[ZonePiece, ...] = field(hash=False, compare=False)
+
+    @property
+    def views(self) -> tuple[str, ...]:
+        seen: list[str] = []
+        for p in self.pieces:
+            if p.view not in seen:
+                seen.append(p.view)
+        return tuple(seen)
+
+    def geometry(self, view: str, side: Side | str | None = None) -> BaseGeometry:
+        parts = [
+            p.geometry
+            for p in self.pieces
+            if p.view == view and (side is None or p.side == Side(side))
+        ]
+        return shapely.union_all(parts) if parts else Polygon()
+
+    def all_sources(self) -> tuple[str, ...]:
+        keys = list(self.sources)
+        for d in self.depth:
+            keys.extend(d.sources)
+        return tuple(dict.fromkeys(keys))
+
+
+class HazardSet:
+    """The zones of an atlas, with a spatial index per view for hit-testing."""
+
+    def __init__(
+        self,
+        atlas: Atlas,
+        zones: Mapping[str, HazardZone],
+        areas: Mapping[str, Mapping[str, Mapping[Side, BaseGeometry]]],
+    ) -> None:
+        self.atlas = atlas
+        self.zones: dict[str, HazardZone] = dict(zones)
+        #: Helper areas (not hazards): id → view → side → geometry.
+        self.areas = {k: {v: dict(s) for v, s in views.items()} for k, views in areas.items()}
+        self._trees: dict[str, tuple[STRtree, list[ZonePiece]]] = {}
+
+    def pieces(self, view: str) -> list[ZonePiece]:
+        return [p for z in self.zones.values() for p in z.pieces if p.view == view]
+
+    def area(self, area_id: str, view: str, side: Side | str | None = None) -> BaseGeometry:
+        sided = self.areas.get(area_id, {}).get(view, {})
+        parts = [g for s, g in sided.items() if side is None or s == Side(side)]
+        return shapely.union_all(parts) if parts else Polygon()
+
+    def hits(self, view: str, x: float, y: float) -> list[ZonePiece]:
+        """Zone pieces under a point, in file order (the order zones are listed in)."""
+        if view not in self._trees:
+            pieces = self.pieces(view)
+            self._trees[view] = (STRtree([p.geometry for p in pieces]), pieces)
+        tree, pieces = self._trees[view]
+        found = tree.query(Point(x, y), predicate="intersects")
+        return [pieces[int(i)] for i in sorted(found)]
+
+
+# ---------------------------------------------------------------------------------- building
+
+
+def hazards_file() -> Path:
+    return asset_path("safety", "hazards.toml")
+
+
+def read_hazard_tables(path: Path | None = None) -> dict[str, Any]:
+    path = path or hazards_file()
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise HazardDataError(f"{path.name}: {exc}") from None
+
+
+def _placed(
+    geom: BaseGeometry, spec: Mapping[str, Any], view: str
+) -> list[tuple[Side, BaseGeometry]]:
+    """Authored (x > 0 half) geometry → (patient side, geometry) pairs on a view."""
+    wanted = spec.get("side")
+    if wanted is not None and wanted not in ("left", "right"):
+        raise HazardDataError(f"side must be 'left' or 'right', not {wanted!r}")
+    if view.startswith("lateral"):
+        side = side_of_x(view, 0.0)
+        if wanted is not None and Side(wanted) is not side:
+            return []
+        return [(side, mirror(geom) if view == "lateral_left" else geom)]
+    if spec.get("symmetric") or spec.get("midline"):
+        return [(Side.MIDLINE, geom)]
+    authored = side_of_x(view, 1.0)
+    other = Side.LEFT if authored is Side.RIGHT else Side.RIGHT
+    pairs = [(authored, geom), (other, mirror(geom))]
+    if wanted is not None:
+        pairs = [(s, g) for s, g in pairs if s is Side(wanted)]
+    return pairs
+
+
+def _sided_shapes(
+    item: Mapping[str, Any], frame: str, view: str, points: Mapping[str, tuple[float, float]]
+) -> dict[Side, BaseGeometry]:
+    by_side: dict[Side, list[BaseGeometry]] = {}
+    for i, spec in enumerate(item.get("shape", [])):
+        if spec.get("frame") not in FRAMES:
+            raise HazardDataError(
+                f"{item['id']}: shape {i + 1} has frame {spec.get('frame')!r}; "
+                f"expected one of {', '.join(FRAMES)}"
+            )
+        if spec["frame"] != frame:
+            continue
+        try:
+            geom = build_shape(spec, points)
+        except ShapeError as exc:
+            raise HazardDataError(f"{item['id']}: shape {i + 1} ({frame}): {exc}") from None
+        for side, g in _placed(geom, spec, view):
+            by_side.setdefault(side, []).append(g)
+    return {side: polygonal(shapely.union_all(parts)) for side, parts in by_side.items()}
+
+
+def _buffered(geom: BaseGeometry, item: Mapping[str, Any]) -> BaseGeometry:
+    margin = item.get("buffer", 0)
+    if not isinstance(margin, int | float) or isinstance(margin, bool) or not math.isfinite(margin):
+        raise HazardDataError(f"{item['id']}: buffer must be a number")
+    if margin == 0 or geom.is_empty:
+        return geom
+    return polygonal(geom.buffer(float(margin), quad_segs=8))
+
+
+def _check_zone(item: Mapping[str, Any], seen: set[str]) -> None:
+    zid = item.get("id")
+    if not isinstance(zid, str) or not zid:
+        raise HazardDataError("a zone or area has no id")
+    if zid in seen:
+        raise HazardDataError(f"{zid}: defined twice")
+    if "kind" not in item and "level" not in item:
+        return  # an area
+    if item.get("kind") not in KINDS:
+        raise HazardDataError(f"{zid}: kind {item.get('kind')!r} is not one of {', '.join(KINDS)}")
+    if item.get("level") not in ZONE_LEVELS:
+        raise HazardDataError(
+            f"{zid}: level {item.get('level')!r} is not one of {', '.join(ZONE_LEVELS)}"
+        )
+    for name in _TEXT_FIELDS:
+        if not str(item.get(name, "")).strip():
+            raise HazardDataError(f"{zid}: {name} is missing")
+    if not item.get("sources"):
+        raise HazardDataError(f"{zid}: sources are missing")
+    for d in item.get("depth", []):
+        if not str(d.get("text", "")).strip() or not d.get("sources"):
+            raise HazardDataError(f"{zid}: a depth figure needs text and sources")
+
+
+def build_hazards(
+    atlas: Atlas, tables: Mapping[str, Any], landmark_tables: Mapping[str, Any]
+) -> HazardSet:
+    """Areas and zones of ``tables`` (parsed hazards.toml) on every view of ``atlas``."""
+    seen: set[str] = set()
+    areas: dict[str, dict[str, dict[Side, BaseGeometry]]] = {}
+    built: dict[str, dict[str, dict[Side, BaseGeometry]]] = {}
+    for item in [*tables.get("area", []), *tables.get("zone", [])]:
+        _check_zone(item, seen)
+        seen.add(item["id"])
+    for frame, view_names in FRAMES.items():
+        points = frame_landmarks(landmark_tables, frame)
+        for view in view_names:
+            if view not in atlas.views:
+                continue
+            silhouette = atlas.view(view).silhouette
+            for item in tables.get("area", []):
+                sided = _sided_shapes(item, frame, view, points)
+                areas.setdefault(item["id"], {})[view] = {
+                    side: _buffered(geom, item) for side, geom in sided.items()
+                }
+            for item in tables.get("zone", []):
+                built.setdefault(item["id"], {})[view] = _zone_on_view(
+                    item, frame, view, points, silhouette, areas, built
+                )
+    zones: dict[str, HazardZone] = {}
+    for item in tables.get("zone", []):
+        pieces = tuple(
+            ZonePiece(item["id"], view, side, geom)
+            for view, by_side in built[item["id"]].items()
+            for side, geom in by_side.items()
+        )
+        zones[item["id"]] = HazardZone(
+            id=item["id"],
+            kind=item["kind"],
+            level=item["level"],
+            structure=item["structure"].strip(),
+            reason=item["reason"].strip(),
+            technique=item["technique"].strip(),
+            sources=tuple(item["sources"]),
+            depth=tuple(
+                DepthFigure(d["text"].strip(), tuple(d["sources"])) for d in item.get("depth", [])
+            ),
+            pieces=pieces,
+        )
+    return HazardSet(atlas, zones, areas)
+
+
+def _zone_on_view(
+    item: Mapping[str, Any],
+    frame: str,
+    view: str,
+    points: Mapping[str, tuple[float, float]],
+    silhouette: BaseGeometry,
+    areas: Mapping[str, Mapping[str, Mapping[Side, BaseGeometry]]],
+    built: Mapping[str, Mapping[str, Mapping[Side, BaseGeometry]]],
+) -> dict[Side, BaseGeometry]:
+    zid = item["id"]
+    if "from_area" in item:
+        if item["from_area"] not in areas:
+            raise HazardDataError(f"{zid}: from_area names unknown area {item['from_area']!r}")
+        sided = dict(areas[item["from_area"]].get(view, {}))
+    else:
+        sided = _sided_shapes(item, frame, view, points)
+    within = _reference(item.get("within"), zid, view, areas, built) if item.get("within") else None
+    minus = [_reference(ref, zid, view, areas, built) for ref in item.get("minus", [])]
+    cut = shapely.union_all(minus) if minus else None
+    result: dict[Side, BaseGeometry] = {}
+    for side, geom in sided.items():
+        geom = _buffered(geom, item)
+        if within is not None:
+            geom = geom.intersection(within)
+        if cut is not None:
+            geom = geom.difference(cut)
+        geom = polygonal(geom.intersection(silhouette))
+        if geom.area >= _MIN_AREA:
+            result[side] = geom
+    return result
+
+
+def _reference(
+    ref: str,
+    zid: str,
+    view: str,
+    areas: Mapping[str, Mapping[str, Mapping[Side, BaseGeometry]]],
+    built: Mapping[str, Mapping[str, Mapping[Side, BaseGeometry]]],
+) -> BaseGeometry:
+    if ref in areas:
+        parts = list(areas[ref].get(view, {}).values())
+        return shapely.union_all(parts) if parts else Polygon()
+    if ref in built and view in built[ref]:
+        parts = list(built[ref][view].values())
+        return shapely.union_all(parts) if parts else Polygon()
+    raise HazardDataError(f"{zid}: {ref!r} is not an area or an earlier zone")
+
+
+def load_hazards(atlas: Atlas, path: Path | None = None, landmark_tables=None) -> HazardSet:
+    from dn_bodymap.atlas.loader import read_tables
+
+    tables = read_hazard_tables(path)
+    if landmark_tables is None:
+        landmark_tables = read_tables()["landmarks"]
+    return build_hazards(atlas, tables, landmark_tables)
+
+
+@lru_cache(maxsize=1)
+def default_hazards() -> HazardSet:
+    """The packaged hazard zones on the packaged atlas, built once per process."""
+    from dn_bodymap.atlas.loader import default_atlas
+
+    return load_hazards(default_atlas())
+
+
+def zone_sources(zones: Iterable[HazardZone]) -> list[str]:
+    keys: list[str] = []
+    for z in zones:
+        keys.extend(z.all_sources())
+    return list(dict.fromkeys(keys))
+
+
+def summary(zone: HazardZone) -> dict[str, Any]:
+    """The `atlas hazards` JSON entry of a zone."""
+    return {
+        "id": zone.id,
+        "kind": zone.kind,
+        "level": zone.level,
+        "structure": zone.structure,
+        "views": list(zone.views),
+        "sides": sorted({str(p.side) for p in zone.pieces}),
+        "reason": zone.reason,
+        "technique": zone.technique,
+        "depth": [{"text": d.text, "sources": list(d.sources)} for d in zone.depth],
+        "sources": list(zone.all_sources()),
+    }
