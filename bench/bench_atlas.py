@@ -34,11 +34,16 @@ def main() -> None:
     atlas = load_atlas(atlas_dir(), use_cache=False)
     index = AtlasIndex(atlas)
     rng = random.Random(1)
+    from shapely.geometry import Point
+
     points = []
-    for _ in range(2000):
+    while len(points) < 2000:  # clicks land on the figure: sample inside the silhouette
         view = rng.choice(list(atlas.views))
-        minx, miny, maxx, maxy = atlas.view(view).silhouette.bounds
-        points.append((view, rng.uniform(minx, maxx), rng.uniform(miny, maxy)))
+        sil = atlas.view(view).silhouette
+        minx, miny, maxx, maxy = sil.bounds
+        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if sil.contains(Point(x, y)):
+            points.append((view, x, y))
     for view in atlas.views:
         index.view(view)  # build the trees outside the timing
 

@@ -42,13 +42,12 @@ class ViewIndex:
 
     def locate(self, x: float, y: float) -> LocateResult:
         point = Point(x, y)
-        inside = bool(self.view.silhouette.covers(point))
-        if not inside:
-            return LocateResult(self.view.name, x, y, False, None, None, ())
-        region = None
         hits = self._region_tree.query(point, predicate="intersects")
-        if len(hits):
-            region = self._regions[int(min(hits))]
+        # Regions tile the figure, so a region hit already proves the point is inside; only a
+        # point in a rounding sliver between regions needs the (slower) silhouette test.
+        if not len(hits) and not self.view.silhouette.covers(point):
+            return LocateResult(self.view.name, x, y, False, None, None, ())
+        region = self._regions[int(min(hits))] if len(hits) else None
         muscle_hits = self._muscle_tree.query(point, predicate="intersects")
         muscles = tuple(self._muscles[i] for i in sorted((int(i) for i in muscle_hits), key=self._depth_key))
         side = region.side if region is not None and region.side is not Side.MIDLINE else None
