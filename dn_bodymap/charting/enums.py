@@ -69,6 +69,13 @@ class Severity(StrEnum):
     SERIOUS = "serious"
 
 
+class AnnotationKind(StrEnum):
+    """An arrow from a mark to where its pain refers, or a text note pinned to the map."""
+
+    ARROW = "arrow"
+    NOTE = "note"
+
+
 class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"

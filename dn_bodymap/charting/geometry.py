@@ -94,6 +94,11 @@ def _ring(field: str, value: object) -> Ring:
     return tuple(points)
 
 
+def point_from_value(field: str, value: object) -> Point:
+    """One ``[x, y]`` in atlas units: numbers, finite, inside ``X_RANGE`` / ``Y_RANGE``."""
+    return _point(field, value)
+
+
 def _point(field: str, value: object) -> Point:
     if not _is_sequence(value) or len(value) != 2:  # type: ignore[arg-type]
         raise ValidationError(field, "a point must be [x, y]")

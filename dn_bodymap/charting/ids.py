@@ -16,6 +16,7 @@ PainAreaId = NewType("PainAreaId", str)
 AcknowledgementId = NewType("AcknowledgementId", str)
 AdverseEventId = NewType("AdverseEventId", str)
 AddendumId = NewType("AddendumId", str)
+AnnotationId = NewType("AnnotationId", str)
 
 
 def new_id() -> str:
@@ -59,3 +60,7 @@ def new_adverse_event_id() -> AdverseEventId:
 
 def new_addendum_id() -> AddendumId:
     return AddendumId(new_id())
+
+
+def new_annotation_id() -> AnnotationId:
+    return AnnotationId(new_id())

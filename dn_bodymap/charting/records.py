@@ -12,6 +12,7 @@ from typing import Any
 from dn_bodymap.charting import validation as v
 from dn_bodymap.charting.enums import (
     Activity,
+    AnnotationKind,
     AuditAction,
     ConsentType,
     HazardLevel,
@@ -22,11 +23,19 @@ from dn_bodymap.charting.enums import (
     Side,
     View,
 )
-from dn_bodymap.charting.geometry import X_RANGE, Y_RANGE, AreaGeometry, geometry_from_value
+from dn_bodymap.charting.geometry import (
+    X_RANGE,
+    Y_RANGE,
+    AreaGeometry,
+    Point,
+    geometry_from_value,
+    point_from_value,
+)
 from dn_bodymap.charting.ids import (
     AcknowledgementId,
     AddendumId,
     AdverseEventId,
+    AnnotationId,
     MarkId,
     PainAreaId,
     PatientId,
@@ -34,6 +43,7 @@ from dn_bodymap.charting.ids import (
     new_acknowledgement_id,
     new_addendum_id,
     new_adverse_event_id,
+    new_annotation_id,
     new_mark_id,
     new_pain_area_id,
     new_patient_id,
@@ -45,6 +55,8 @@ PAIN_SCALE = (0, 10)
 NEEDLE_GAUGE_MM = (0.10, 0.50)
 NEEDLE_LENGTH_MM = (5.0, 150.0)
 DEPTH_MM = (0.0, 150.0)
+ANNOTATION_TEXT = 500  # a note on the map is a short label; the session notes hold prose
+MAX_ARROW_POINTS = 100
 
 
 def _set(record: object, name: str, value: Any) -> None:
@@ -234,6 +246,61 @@ class PainArea:
         _set(self, "intensity", v.optional_integer("intensity", self.intensity, *PAIN_SCALE))
         _set(self, "mark_id", v.optional_record_id("mark_id", self.mark_id))
         _set(self, "notes", v.text("notes", self.notes, v.LONG_TEXT))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Annotation:
+    """An arrow from a mark to the area its pain refers to, or a text note pinned to a view.
+
+    Points are atlas units: an arrow runs from its start (``points[0]``) to its tip
+    (``points[-1]``); a note has one anchor point. ``text`` is the note (required) or an
+    optional arrow label; ``mark_id`` is the mark an arrow starts at.
+    """
+
+    session_id: SessionId
+    view: View
+    kind: AnnotationKind
+    points: tuple[Point, ...]
+    atlas_version: str
+    text: str = ""
+    mark_id: MarkId | None = None
+    pain_area_id: PainAreaId | None = None
+    id: AnnotationId = field(default_factory=new_annotation_id)
+
+    def __post_init__(self) -> None:
+        _set(self, "id", v.record_id("id", self.id))
+        _set(self, "session_id", v.record_id("session_id", self.session_id))
+        _set(self, "view", v.choice("view", self.view, View))
+        kind = v.choice("kind", self.kind, AnnotationKind)
+        _set(self, "kind", kind)
+        _set(self, "points", _annotation_points(kind, self.points))
+        _set(self, "atlas_version", v.text("atlas_version", self.atlas_version, 64, required=True))
+        note = kind is AnnotationKind.NOTE
+        _set(self, "text", v.text("text", self.text, ANNOTATION_TEXT, required=note))
+        _set(self, "mark_id", v.optional_record_id("mark_id", self.mark_id))
+        _set(self, "pain_area_id", v.optional_record_id("pain_area_id", self.pain_area_id))
+
+    @property
+    def start(self) -> Point:
+        return self.points[0]
+
+    @property
+    def tip(self) -> Point:
+        """The arrow's head; for a note, its anchor."""
+        return self.points[-1]
+
+
+def _annotation_points(kind: AnnotationKind, value: object) -> tuple[Point, ...]:
+    if not isinstance(value, list | tuple):
+        raise v.ValidationError("points", "must be a list of [x, y] points")
+    if kind is AnnotationKind.NOTE and len(value) != 1:
+        raise v.ValidationError("points", "a note has exactly one anchor point")
+    if kind is AnnotationKind.ARROW and not 2 <= len(value) <= MAX_ARROW_POINTS:
+        raise v.ValidationError("points", f"an arrow has 2 to {MAX_ARROW_POINTS} points")
+    points = tuple(point_from_value(f"points[{i}]", p) for i, p in enumerate(value))
+    if kind is AnnotationKind.ARROW and points[0] == points[-1]:
+        raise v.ValidationError("points", "an arrow's tip must be away from its start")
+    return points
 
 
 @dataclass(frozen=True, kw_only=True)

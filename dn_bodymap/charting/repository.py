@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from dn_bodymap.charting.ids import MarkId, PainAreaId, PatientId, SessionId
+from dn_bodymap.charting.ids import AnnotationId, MarkId, PainAreaId, PatientId, SessionId
 from dn_bodymap.charting.records import (
     Addendum,
     AdverseEvent,
+    Annotation,
     AuditEntry,
     HazardAcknowledgement,
     Mark,
@@ -84,6 +85,18 @@ class Repository(Protocol):
     ) -> list[PainArea]: ...
     def delete_pain_area(self, area_id: PainAreaId) -> None: ...
     def restore_pain_area(self, area_id: PainAreaId) -> PainArea: ...
+
+    # -- annotations: arrows from a mark to where its pain refers, notes pinned to the map ---
+    def add_annotation(self, annotation: Annotation) -> Annotation: ...
+    def update_annotation(self, annotation: Annotation) -> Annotation: ...
+    def get_annotation(
+        self, annotation_id: AnnotationId, *, include_deleted: bool = False
+    ) -> Annotation: ...
+    def list_annotations(
+        self, session_id: SessionId, *, include_deleted: bool = False
+    ) -> list[Annotation]: ...
+    def delete_annotation(self, annotation_id: AnnotationId) -> None: ...
+    def restore_annotation(self, annotation_id: AnnotationId) -> Annotation: ...
 
     # -- acknowledgements, adverse events, audit ------------------------------------------
     def add_acknowledgement(

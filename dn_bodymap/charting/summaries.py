@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from dn_bodymap.charting.records import (
     Addendum,
     AdverseEvent,
+    Annotation,
     HazardAcknowledgement,
     Mark,
     PainArea,
@@ -40,6 +41,7 @@ class SessionRecord:
     acknowledgements: tuple[HazardAcknowledgement, ...]
     adverse_events: tuple[AdverseEvent, ...]
     addenda: tuple[Addendum, ...]
+    annotations: tuple[Annotation, ...] = ()  # last, with a default: older callers still work
 
 
 @dataclass(frozen=True, slots=True)

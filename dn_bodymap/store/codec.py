@@ -14,6 +14,7 @@ from typing import Any
 
 from dn_bodymap.charting.enums import (
     Activity,
+    AnnotationKind,
     HazardLevel,
     PainQuality,
     SessionStatus,
@@ -26,6 +27,7 @@ from dn_bodymap.charting.geometry import AreaGeometry
 from dn_bodymap.charting.records import (
     Addendum,
     AdverseEvent,
+    Annotation,
     Consent,
     HazardAcknowledgement,
     Mark,
@@ -35,7 +37,16 @@ from dn_bodymap.charting.records import (
 )
 from dn_bodymap.store.search import search_key
 
-Record = Patient | Session | Mark | PainArea | HazardAcknowledgement | AdverseEvent | Addendum
+Record = (
+    Patient
+    | Session
+    | Mark
+    | PainArea
+    | HazardAcknowledgement
+    | AdverseEvent
+    | Addendum
+    | Annotation
+)
 
 TABLES: dict[type, str] = {
     Patient: "patients",
@@ -45,6 +56,7 @@ TABLES: dict[type, str] = {
     HazardAcknowledgement: "hazard_acknowledgements",
     AdverseEvent: "adverse_events",
     Addendum: "addenda",
+    Annotation: "annotations",
 }
 KINDS: dict[type, str] = {
     Patient: "patient",
@@ -54,9 +66,10 @@ KINDS: dict[type, str] = {
     HazardAcknowledgement: "acknowledgement",
     AdverseEvent: "adverse_event",
     Addendum: "addendum",
+    Annotation: "annotation",
 }
 _BOOL_FIELDS = {"archived", "referral_reproduced", "local_twitch_response", "needled"}
-_JSON_FIELDS = {"consent", "screening_answers", "geometry", "hazard_ids"}
+_JSON_FIELDS = {"consent", "screening_answers", "geometry", "hazard_ids", "points"}
 
 
 def field_names(cls: type) -> tuple[str, ...]:
@@ -124,6 +137,7 @@ _ENUM_FIELDS: dict[str, type[Enum]] = {
     "quality": PainQuality,
     "level": HazardLevel,
     "severity": Severity,
+    "kind": AnnotationKind,
 }
 
 
@@ -144,6 +158,8 @@ def from_trusted_row(cls: type, row: dict[str, Any]) -> Any:
                 value = _geometry(json.loads(value))
             elif name == "hazard_ids":
                 value = tuple(json.loads(value))
+            elif name == "points":
+                value = tuple((p[0], p[1]) for p in json.loads(value))
             else:
                 value = _decode(name, value)
         values[name] = value

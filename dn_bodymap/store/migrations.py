@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from dn_bodymap.store.errors import NewerSchemaError
 from dn_bodymap.store.schema_v1 import SCHEMA_V1, SIGNED_CHILD_TRIGGERS
+from dn_bodymap.store.schema_v3 import ANNOTATIONS_V3
 from dn_bodymap.store.search import search_key
 
 # 'DNBM': marks a file as a dn-bodymap record store, so a foreign SQLite file is never migrated.
@@ -39,9 +40,15 @@ def _v2_search_keys(db: Database) -> None:
     )
 
 
+def _v3_annotations(db: Database) -> None:
+    """Arrows from a mark to where its pain refers, and text notes pinned to the map."""
+    db.executescript(ANNOTATIONS_V3)
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_search_keys),
+    (3, _v3_annotations),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

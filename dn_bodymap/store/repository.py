@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from dn_bodymap.charting import records as r
 from dn_bodymap.charting.enums import AuditAction, SessionStatus
 from dn_bodymap.charting.errors import ConflictError, NotFoundError, RecordError, SignedSessionError
-from dn_bodymap.charting.ids import MarkId, PainAreaId, PatientId, SessionId
+from dn_bodymap.charting.ids import AnnotationId, MarkId, PainAreaId, PatientId, SessionId
 from dn_bodymap.charting.summaries import (
     PatientChart,
     PatientSummary,
@@ -44,7 +44,7 @@ from dn_bodymap.store.migrations import LATEST_VERSION, migrate
 from dn_bodymap.store.paths import create_private_file, ensure_private_dir, make_private
 from dn_bodymap.store.search import like_pattern, search_key
 
-_SOFT_DELETABLE = {r.Patient, r.Session, r.Mark, r.PainArea}
+_SOFT_DELETABLE = {r.Patient, r.Session, r.Mark, r.PainArea, r.Annotation}
 
 
 class SqliteRepository:
@@ -90,6 +90,10 @@ class SqliteRepository:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def backup_now(self) -> Path:
+        """A checked backup copy of the live database (online backup API), rotated with the rest."""
+        return backup.automatic_backup(self.db.conn, self.path, "manual")
 
     def set_actor(self, actor: str) -> None:
         self.actor = check_text("actor", actor, required=True)
@@ -306,6 +310,9 @@ class SqliteRepository:
             "addenda": self._group(
                 self._select(r.Addendum, in_patient, (patient_id,), "written_at, id")
             ),
+            "annotations": self._group(
+                self._select(r.Annotation, live, (patient_id,), "created_at, id")
+            ),
         }
         return PatientChart(patient, tuple(self._session_record(s, grouped) for s in sessions))
 
@@ -324,7 +331,13 @@ class SqliteRepository:
             return tuple(grouped[kind].get(session.id, ()))
 
         return SessionRecord(
-            session, of("marks"), of("areas"), of("acks"), of("events"), of("addenda")
+            session,
+            of("marks"),
+            of("areas"),
+            of("acks"),
+            of("events"),
+            of("addenda"),
+            of("annotations"),
         )
 
     # -- sessions ---------------------------------------------------------------------------
@@ -380,6 +393,7 @@ class SqliteRepository:
             tuple(self.list_acknowledgements(session_id)),
             tuple(self.list_adverse_events(session_id)),
             tuple(self.list_addenda(session_id)),
+            tuple(self._select(r.Annotation, live, (session_id,), "created_at, id")),
         )
 
     def sign_session(
@@ -488,6 +502,49 @@ class SqliteRepository:
 
     def restore_pain_area(self, area_id: PainAreaId) -> r.PainArea:
         return self._restore_child(r.PainArea, area_id)
+
+    # -- annotations (arrows and notes on the map) -------------------------------------------
+    def add_annotation(self, annotation: r.Annotation) -> r.Annotation:
+        with self._write() as at:
+            self._live_draft_session(annotation.session_id)
+            self._check_annotation_links(annotation, None)
+            self._insert(annotation, at)
+        return annotation
+
+    def update_annotation(self, annotation: r.Annotation) -> r.Annotation:
+        """A moved note or an edited text; a link is checked only when it changes, so a note
+        whose mark was deleted meanwhile can still be moved."""
+        with self._write() as at:
+            old = self._get(r.Annotation, annotation.id)
+            if old.session_id != annotation.session_id:
+                raise ConflictError("an annotation cannot change session")
+            self._live_draft_session(annotation.session_id)
+            self._check_annotation_links(annotation, old)
+            self._update(annotation, at)
+        return annotation
+
+    def get_annotation(
+        self, annotation_id: AnnotationId, *, include_deleted: bool = False
+    ) -> r.Annotation:
+        return self._get(r.Annotation, annotation_id, include_deleted=include_deleted)
+
+    def list_annotations(
+        self, session_id: SessionId, *, include_deleted: bool = False
+    ) -> list[r.Annotation]:
+        where = "session_id = ?" + ("" if include_deleted else " AND deleted_at IS NULL")
+        return self._select(r.Annotation, where, (session_id,), "created_at, id")
+
+    def delete_annotation(self, annotation_id: AnnotationId) -> None:
+        self._soft_delete_child(r.Annotation, annotation_id)
+
+    def restore_annotation(self, annotation_id: AnnotationId) -> r.Annotation:
+        return self._restore_child(r.Annotation, annotation_id)
+
+    def _check_annotation_links(self, new: r.Annotation, old: r.Annotation | None) -> None:
+        if new.mark_id is not None and (old is None or old.mark_id != new.mark_id):
+            self._check_in_session(r.Mark, new.mark_id, new.session_id, "mark_id")
+        if new.pain_area_id is not None and (old is None or old.pain_area_id != new.pain_area_id):
+            self._check_in_session(r.PainArea, new.pain_area_id, new.session_id, "pain_area_id")
 
     # -- shared child-record edits ----------------------------------------------------------
     def _update_child(self, record: Any, extra: Any = None) -> Any:

@@ -140,3 +140,63 @@ def test_listeners_hear_what_changed(repo, session):
     m = mark(session)
     editing.execute(PlaceMark(m), initiator="canvas")
     assert heard[-1][0].marks == {m.id} and heard[-1][1] == "canvas"
+
+
+def test_annotation_commands_round_trip(repo, session):
+    from dn_bodymap.charting.editing import (
+        AddAnnotation,
+        Changes,
+        DeleteAnnotation,
+        UpdateAnnotation,
+    )
+    from dn_bodymap.charting.records import Annotation
+
+    editing = EditingSession(repo, session.id)
+    m = repo.add_mark(mark(session))
+    arrow = Annotation(
+        session_id=session.id,
+        view="posterior",
+        kind="arrow",
+        points=((60.0, 180.0), (30.0, 90.0)),
+        atlas_version="1.0",
+        mark_id=m.id,
+    )
+    note = Annotation(
+        session_id=session.id,
+        view="anterior",
+        kind="note",
+        points=((-20.0, 300.0),),
+        text="Worse at night",
+        atlas_version="1.0",
+    )
+
+    def annotations():
+        return sorted(repo.list_annotations(session.id), key=lambda a: a.id)
+
+    def edited(annotation_id, **changes):
+        current = repo.get_annotation(annotation_id)
+        return UpdateAnnotation(current, dataclasses.replace(current, **changes))
+
+    steps = [
+        lambda: AddAnnotation(arrow),
+        lambda: AddAnnotation(note),
+        lambda: edited(note.id, points=((-5.5, 310.25),)),
+        lambda: edited(arrow.id, text="to the temple"),
+        lambda: DeleteAnnotation(repo.get_annotation(arrow.id)),
+    ]
+    heard = []
+    editing.subscribe(lambda changes, initiator: heard.append(changes))
+    for make in steps:
+        before = annotations()
+        command = make()
+        changes = editing.execute(command)
+        after = annotations()
+        assert after != before, command
+        assert changes.annotations and not changes.marks, command
+        editing.undo()
+        assert annotations() == before, command
+        editing.redo()
+        assert annotations() == after, command
+    assert all(c.annotations for c in heard)
+    merged = Changes(marks=frozenset({"m"})) | Changes(annotations=frozenset({"a"}))
+    assert merged.marks == {"m"} and merged.annotations == {"a"}

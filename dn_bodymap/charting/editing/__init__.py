@@ -2,12 +2,15 @@
 
 from dn_bodymap.charting.editing.commands import (
     AddAdverseEvent,
+    AddAnnotation,
     AddPainArea,
     Changes,
     Command,
+    DeleteAnnotation,
     DeleteMark,
     DeletePainArea,
     PlaceMark,
+    UpdateAnnotation,
     UpdateMark,
     UpdatePainArea,
     UpdateSession,
@@ -16,14 +19,17 @@ from dn_bodymap.charting.editing.session import EditingSession, SessionLockedErr
 
 __all__ = [
     "AddAdverseEvent",
+    "AddAnnotation",
     "AddPainArea",
     "Changes",
     "Command",
+    "DeleteAnnotation",
     "DeleteMark",
     "DeletePainArea",
     "EditingSession",
     "PlaceMark",
     "SessionLockedError",
+    "UpdateAnnotation",
     "UpdateMark",
     "UpdatePainArea",
     "UpdateSession",

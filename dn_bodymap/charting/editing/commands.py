@@ -7,7 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from dn_bodymap.charting.records import AdverseEvent, HazardAcknowledgement, Mark, PainArea, Session
+from dn_bodymap.charting.records import (
+    AdverseEvent,
+    Annotation,
+    HazardAcknowledgement,
+    Mark,
+    PainArea,
+    Session,
+)
 from dn_bodymap.charting.repository import Repository
 
 
@@ -20,6 +27,7 @@ class Changes:
     session: bool = False
     acknowledgements: bool = False
     adverse_events: bool = False
+    annotations: frozenset[str] = frozenset()
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -28,6 +36,7 @@ class Changes:
             self.session or other.session,
             self.acknowledgements or other.acknowledgements,
             self.adverse_events or other.adverse_events,
+            annotations=self.annotations | other.annotations,
         )
 
 
@@ -196,3 +205,54 @@ class AddAdverseEvent(_Base):
 
     def undo(self, repo: Repository) -> Changes:
         raise PermissionError("an adverse event, once recorded, is corrected by an addendum")
+
+
+@dataclass
+class AddAnnotation(_Base):
+    """Draw an arrow or pin a note; redo restores the same row."""
+
+    annotation: Annotation
+    text: str = "Add annotation"
+
+    def apply(self, repo: Repository) -> Changes:
+        repo.add_annotation(self.annotation)
+        return Changes(annotations=frozenset({self.annotation.id}))
+
+    def undo(self, repo: Repository) -> Changes:
+        repo.delete_annotation(self.annotation.id)
+        return Changes(annotations=frozenset({self.annotation.id}))
+
+    def redo(self, repo: Repository) -> Changes:
+        repo.restore_annotation(self.annotation.id)
+        return Changes(annotations=frozenset({self.annotation.id}))
+
+
+@dataclass
+class UpdateAnnotation(_Base):
+    """Move a note or change its text: one drag or one edit, one undo step."""
+
+    before: Annotation
+    after: Annotation
+    text: str = "Edit annotation"
+
+    def apply(self, repo: Repository) -> Changes:
+        repo.update_annotation(self.after)
+        return Changes(annotations=frozenset({self.after.id}))
+
+    def undo(self, repo: Repository) -> Changes:
+        repo.update_annotation(self.before)
+        return Changes(annotations=frozenset({self.before.id}))
+
+
+@dataclass
+class DeleteAnnotation(_Base):
+    annotation: Annotation
+    text: str = "Delete annotation"
+
+    def apply(self, repo: Repository) -> Changes:
+        repo.delete_annotation(self.annotation.id)
+        return Changes(annotations=frozenset({self.annotation.id}))
+
+    def undo(self, repo: Repository) -> Changes:
+        repo.restore_annotation(self.annotation.id)
+        return Changes(annotations=frozenset({self.annotation.id}))

@@ -1,9 +1,22 @@
-"""Marks and pain areas on the canvas. Overrides keep Qt's exact names (CONVENTIONS §7)."""
+"""Marks, pain areas, referral arrows and notes on the canvas.
+
+Overrides keep Qt's exact names (CONVENTIONS §7).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsObject,
@@ -180,3 +193,186 @@ class PainAreaItem(QGraphicsPathItem):
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self.path())
+
+
+ARROW_COLOUR = QColor("#ad1457")
+NOTE_FILL = QColor("#fff8c5")
+NOTE_BORDER = QColor("#b08800")
+
+
+class ArrowItem(QGraphicsPathItem):
+    """A referral arrow from a mark to where its pain refers; selectable, drawn with a halo so
+    it reads over muscles and pain areas at any zoom (cosmetic pens)."""
+
+    Type = QGraphicsItem.UserType + 3
+    HEAD_LENGTH = 11.0  # atlas units
+    HEAD_HALF_WIDTH = 5.0
+    PICK_WIDTH = 8.0  # atlas units either side of the line that still pick it
+
+    def __init__(self, annotation_id: str, points, label: str = "") -> None:
+        super().__init__()
+        self.annotation_id = annotation_id
+        self._line = QPainterPath()
+        self._head = QPolygonF()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setZValue(9)  # under the marks, so a press on the mark at its start reaches the mark
+        self.set_points(points, label)
+
+    def type(self) -> int:
+        return ArrowItem.Type
+
+    def set_points(self, points, label: str = "") -> None:
+        self.points = [QPointF(x, y) for x, y in points]
+        start, tip = self.points[-2], self.points[-1]
+        dx, dy = tip.x() - start.x(), tip.y() - start.y()
+        length = max((dx * dx + dy * dy) ** 0.5, 1e-9)
+        ux, uy = dx / length, dy / length
+        head = min(self.HEAD_LENGTH, 0.45 * length)
+        half = self.HEAD_HALF_WIDTH * head / self.HEAD_LENGTH
+        base = QPointF(tip.x() - ux * head, tip.y() - uy * head)
+        self._head = QPolygonF(
+            [tip, QPointF(base.x() - uy * half, base.y() + ux * half),
+             QPointF(base.x() + uy * half, base.y() - ux * half)]
+        )
+        self._line = QPainterPath(self.points[0])
+        for p in self.points[1:-1]:
+            self._line.lineTo(p)
+        self._line.lineTo(base)
+        path = QPainterPath(self._line)
+        path.addPolygon(self._head)
+        self.setPath(path)  # calls prepareGeometryChange
+        self.setToolTip(label)
+
+    def boundingRect(self) -> QRectF:
+        m = self.PICK_WIDTH
+        return self.path().boundingRect().adjusted(-m, -m, m, m)
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(self.PICK_WIDTH)
+        outline = stroker.createStroke(self._line)
+        outline.addPolygon(self._head)
+        return outline
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        halo = (QColor("#ffca28"), 6.0) if selected else (QColor(255, 255, 255, 210), 4.5)
+        for colour, width in (halo, (ARROW_COLOUR, 2.2)):
+            pen = QPen(colour, width)
+            pen.setCosmetic(True)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self._line)
+            painter.setBrush(QBrush(colour))
+            painter.drawPolygon(self._head)
+
+
+class NoteItem(QGraphicsObject):
+    """A text note pinned to the map: a pin at its anchor and a small callout that keeps its
+    screen size (readable at any zoom). The callout opens towards the midline, so it is not cut
+    off at the edge of the view, and sits under the marks, so it never hides one. Dragging
+    previews; the move is reported on release."""
+
+    Type = QGraphicsItem.UserType + 4
+    MAX_WIDTH = 180.0  # pixels
+    MAX_CHARS = 160  # shown on the map; the tooltip has the whole note
+    PAD = 5.0
+    OFFSET = QPointF(10.0, -10.0)  # the callout's bottom corner nearest the pin, from the pin
+    moved = Signal(str, QPointF, QPointF)  # annotation id, from, to (scene = atlas units)
+
+    def __init__(self, annotation_id: str, text: str = "") -> None:
+        super().__init__()
+        self.annotation_id = annotation_id
+        self.text = ""
+        self._shown = ""
+        self._box = QRectF()
+        self._size = QSizeF()
+        self._press_pos: QPointF | None = None
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setZValue(8)  # marks (10) and arrows (9) stay on top
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.set_text(text)
+
+    def type(self) -> int:
+        return NoteItem.Type
+
+    @staticmethod
+    def _font() -> QFont:
+        font = QFont()
+        font.setPixelSize(12)
+        return font
+
+    def set_text(self, text: str) -> None:
+        self.prepareGeometryChange()
+        self.text = text
+        self._shown = text if len(text) <= self.MAX_CHARS else text[: self.MAX_CHARS - 1] + "…"
+        metrics = QFontMetricsF(self._font())
+        flags = int(Qt.TextFlag.TextWordWrap)
+        size = metrics.boundingRect(QRectF(0, 0, self.MAX_WIDTH, 10_000), flags, self._shown).size()
+        self._size = QSizeF(size.width() + 2 * self.PAD, size.height() + 2 * self.PAD)
+        self._layout()
+        self.setToolTip(text)
+        self.update()
+
+    def _layout(self) -> None:
+        w, h = self._size.width(), self._size.height()
+        left = -self.OFFSET.x() - w if self.pos().x() > 0 else self.OFFSET.x()
+        box = QRectF(left, self.OFFSET.y() - h, w, h)
+        if box != self._box:
+            self.prepareGeometryChange()
+            self._box = box
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):  # Qt override
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self._layout()
+        return super().itemChange(change, value)
+
+    def boundingRect(self) -> QRectF:
+        return self._box.united(QRectF(-6, -6, 12, 12)).adjusted(-4, -4, 4, 4)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self._box, 4, 4)
+        path.addEllipse(QPointF(0, 0), 5, 5)
+        return path
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        right = self._box.left() < 0
+        corner = self._box.bottomRight() if right else self._box.bottomLeft()
+        painter.setPen(QPen(NOTE_BORDER, 1.4))
+        painter.drawLine(QPointF(0, 0), QPointF(corner.x() + (-4 if right else 4), corner.y()))
+        outline = QPen(QColor("#ffca28"), 3.0) if selected else QPen(NOTE_BORDER, 1.2)
+        painter.setPen(outline)
+        painter.setBrush(QBrush(NOTE_FILL))
+        painter.drawRoundedRect(self._box, 4, 4)
+        painter.setPen(QPen(QColor("white"), 1.5))
+        painter.setBrush(QBrush(NOTE_BORDER.darker(130)))
+        painter.drawEllipse(QPointF(0, 0), 3.5, 3.5)
+        painter.setFont(self._font())
+        painter.setPen(QColor("#212121"))
+        inner = self._box.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+        painter.drawText(inner, int(Qt.TextFlag.TextWordWrap), self._shown)
+
+    def mousePressEvent(self, event) -> None:  # Qt override
+        self._press_pos = QPointF(self.pos())
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # Qt override
+        super().mouseReleaseEvent(event)
+        start, self._press_pos = self._press_pos, None
+        if start is not None and (start - self.pos()).manhattanLength() > 0.5:
+            self.moved.emit(self.annotation_id, start, QPointF(self.pos()))

@@ -1,4 +1,5 @@
-"""One view of the body as a scene: the figure plus the session's marks and pain areas."""
+"""One view of the body as a scene: the figure plus the session's marks, pain areas, arrows
+and notes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from shapely.geometry.base import BaseGeometry
 
 from dn_bodymap.atlas.model import Atlas
 from dn_bodymap.gui.canvas.background import FigureItem
-from dn_bodymap.gui.canvas.items import MarkItem, PainAreaItem
+from dn_bodymap.gui.canvas.items import ArrowItem, MarkItem, NoteItem, PainAreaItem
 from dn_bodymap.render.view_painter import RenderOptions
 
 
@@ -16,6 +17,7 @@ class BodyMapScene(QGraphicsScene):
     """Scene coordinates are atlas units; items are keyed by record id for targeted refresh."""
 
     markMoved = Signal(str, QPointF, QPointF)  # noqa: N815 - Qt signal naming
+    annotationMoved = Signal(str, QPointF, QPointF)  # a note dragged: id, from, to (Qt naming)
 
     def __init__(self, atlas: Atlas, view: str, options: RenderOptions) -> None:
         super().__init__()
@@ -25,6 +27,7 @@ class BodyMapScene(QGraphicsScene):
         self.setSceneRect(self.figure.boundingRect())
         self.marks: dict[str, MarkItem] = {}
         self.areas: dict[str, PainAreaItem] = {}
+        self.annotations: dict[str, ArrowItem | NoteItem] = {}
         self.overlay_marks: list[MarkItem] = []
         self.overlay_areas: list[PainAreaItem] = []
 
@@ -63,6 +66,36 @@ class BodyMapScene(QGraphicsScene):
 
     def remove_area(self, area_id: str) -> None:
         item = self.areas.pop(area_id, None)
+        if item is not None:
+            self.removeItem(item)
+
+    # -- annotations: referral arrows and pinned notes ----------------------------------------
+    def upsert_arrow(self, annotation_id: str, points, label: str) -> ArrowItem:
+        item = self.annotations.get(annotation_id)
+        if not isinstance(item, ArrowItem):
+            self.remove_annotation(annotation_id)
+            item = ArrowItem(annotation_id, points, label)
+            self.addItem(item)
+            self.annotations[annotation_id] = item
+        else:
+            item.set_points(points, label)
+        return item
+
+    def upsert_note(self, annotation_id: str, x: float, y: float, text: str) -> NoteItem:
+        item = self.annotations.get(annotation_id)
+        if not isinstance(item, NoteItem):
+            self.remove_annotation(annotation_id)
+            item = NoteItem(annotation_id, text)
+            item.moved.connect(self.annotationMoved)
+            self.addItem(item)
+            self.annotations[annotation_id] = item
+        elif item.text != text:
+            item.set_text(text)
+        item.setPos(QPointF(x, y))
+        return item
+
+    def remove_annotation(self, annotation_id: str) -> None:
+        item = self.annotations.pop(annotation_id, None)
         if item is not None:
             self.removeItem(item)
 

@@ -8,10 +8,11 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPen, QWheelEvent
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QWidget
 
-from dn_bodymap.gui.canvas.items import MarkItem, PainAreaItem
+from dn_bodymap.gui.canvas.items import ArrowItem, MarkItem, NoteItem, PainAreaItem
 from dn_bodymap.gui.canvas.scene import BodyMapScene
 
 MIN_ZOOM, MAX_ZOOM = 0.2, 12.0
+SNAP_PX = 14.0  # an arrow pressed this close to a mark (on screen) starts at the mark
 
 
 class Tool(StrEnum):
@@ -19,6 +20,8 @@ class Tool(StrEnum):
     BRUSH = "brush"
     LASSO = "lasso"
     ERASER = "eraser"
+    ARROW = "arrow"
+    NOTE = "note"
     PAN = "pan"
 
 
@@ -28,6 +31,8 @@ class BodyMapView(QGraphicsView):
     placeRequested = Signal(str, float, float)  # noqa: N815 view, x, y
     strokeFinished = Signal(str, str, list)  # noqa: N815 view, tool, [(x, y), …]
     zoomChanged = Signal(float)  # noqa: N815
+    arrowFinished = Signal(str, list)  # view, [(x, y) start, (x, y) tip] (Qt naming)
+    noteRequested = Signal(str, float, float)  # view, x, y (Qt naming)
 
     def __init__(self, scene: BodyMapScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
@@ -37,6 +42,9 @@ class BodyMapView(QGraphicsView):
         self._stroke: list[tuple[float, float]] = []
         self._preview: QGraphicsPathItem | None = None
         self._panning: QPointF | None = None
+        self._arrow_start: QPointF | None = None
+        self._arrow_origin = QPointF()
+        self._note_at: QPointF | None = None
         self._zoom = 1.0
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -128,8 +136,19 @@ class BodyMapView(QGraphicsView):
             super().mousePressEvent(event)
             return
         item = self._item_at(event)
+        if self.tool == Tool.ARROW:
+            self._start_arrow(event, item)
+            return
+        if self.tool == Tool.NOTE:
+            if isinstance(item, NoteItem | ArrowItem):
+                super().mousePressEvent(event)  # select or drag an existing note
+                return
+            self.scene().clearSelection()
+            self._note_at = self.mapToScene(event.position().toPoint())
+            event.accept()
+            return
         if self.tool == Tool.MARK:
-            if isinstance(item, MarkItem | PainAreaItem) and item.isEnabled() and item.flags() & item.GraphicsItemFlag.ItemIsSelectable:
+            if isinstance(item, MarkItem | PainAreaItem | ArrowItem | NoteItem) and item.isEnabled() and item.flags() & item.GraphicsItemFlag.ItemIsSelectable:
                 super().mousePressEvent(event)
                 return
             p = self.mapToScene(event.position().toPoint())
@@ -150,6 +169,10 @@ class BodyMapView(QGraphicsView):
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(delta.y()))
             event.accept()
             return
+        if self._arrow_start is not None:
+            self._update_arrow(self.mapToScene(event.position().toPoint()))
+            event.accept()
+            return
         if self._stroke:
             p = self.mapToScene(event.position().toPoint())
             self._stroke.append((p.x(), p.y()))
@@ -163,6 +186,19 @@ class BodyMapView(QGraphicsView):
             self._panning = None
             self.set_tool(self.tool)
             event.accept()
+            return
+        if self._arrow_start is not None:
+            start, self._arrow_start = self._arrow_start, None
+            tip = self.mapToScene(event.position().toPoint())
+            self._end_preview()
+            points = [(start.x(), start.y()), (tip.x(), tip.y())]
+            self.arrowFinished.emit(self.body_scene.view_name, points)
+            event.accept()
+            return
+        if self._note_at is not None:
+            at, self._note_at = self._note_at, None
+            event.accept()
+            self.noteRequested.emit(self.body_scene.view_name, at.x(), at.y())
             return
         if self._stroke:
             points, self._stroke = self._stroke, []
@@ -199,6 +235,35 @@ class BodyMapView(QGraphicsView):
         if self._preview is not None:
             self.scene().removeItem(self._preview)
             self._preview = None
+
+    # -- arrow tool --------------------------------------------------------------------------
+    def snap_tolerance(self) -> float:
+        """SNAP_PX on screen, in atlas units at the current zoom."""
+        scale = abs(self.transform().m11()) or 1.0
+        return SNAP_PX / scale
+
+    def _start_arrow(self, event: QMouseEvent, item) -> None:
+        """Press: the arrow starts here; the preview starts at a mark pressed on, as the
+        controller will snap it there (the press point itself is what is reported)."""
+        self.scene().clearSelection()
+        self._arrow_start = self.mapToScene(event.position().toPoint())
+        origin = item.pos() if isinstance(item, MarkItem) and item.mark_id != "overlay" else None
+        self._preview = QGraphicsPathItem()
+        pen = QPen(QColor(173, 20, 87, 200), 2.0)
+        pen.setCosmetic(True)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        self._preview.setPen(pen)
+        self._preview.setZValue(50)
+        self._arrow_origin = origin if origin is not None else self._arrow_start
+        self.scene().addItem(self._preview)
+        event.accept()
+
+    def _update_arrow(self, tip: QPointF) -> None:
+        if self._preview is None:
+            return
+        path = QPainterPath(self._arrow_origin)
+        path.lineTo(tip)
+        self._preview.setPath(path)
 
     def visible_scene_rect(self) -> QRectF:
         return self.mapToScene(self.viewport().rect()).boundingRect()

@@ -76,6 +76,8 @@ class CanvasPanel(QWidget):
             (Tool.BRUSH, "Brush", "B", "Paint where the pain refers"),
             (Tool.LASSO, "Outline", "L", "Draw round an area of referred pain"),
             (Tool.ERASER, "Eraser", "E", "Rub out part of a pain area"),
+            (Tool.ARROW, "Arrow", "A", "Drag from a mark to where its pain refers"),
+            (Tool.NOTE, "Note", "N", "Click to pin a text note to the map; drag a note to move it"),
             (Tool.PAN, "Pan", "H", "Drag to move the view (or drag with the middle button)"),
         ):
             act = QAction(text, self)

@@ -18,20 +18,30 @@ from dn_bodymap.atlas.locate import AtlasIndex
 from dn_bodymap.atlas.model import Atlas, Side
 from dn_bodymap.atlas.trigger_points import Library
 from dn_bodymap.charting.editing import (
+    AddAnnotation,
     AddPainArea,
     Changes,
     Command,
+    DeleteAnnotation,
     DeleteMark,
     DeletePainArea,
     EditingSession,
     PlaceMark,
     SessionLockedError,
+    UpdateAnnotation,
     UpdateMark,
     UpdatePainArea,
     UpdateSession,
 )
+from dn_bodymap.charting.editing.annotate import (
+    SNAP_TOLERANCE,
+    AnnotationGestureError,
+    arrow_from_drag,
+    note_anchor,
+    note_text,
+)
 from dn_bodymap.charting.editing.sketch import SketchError, brush_area, erase, from_record, lasso_area, merge, to_record
-from dn_bodymap.charting.records import HazardAcknowledgement, Mark, PainArea, Session
+from dn_bodymap.charting.records import Annotation, HazardAcknowledgement, Mark, PainArea, Session
 from dn_bodymap.charting.repository import Repository
 from dn_bodymap.gui.session.hazard_check import Assessment, assess_site, level_rank
 
@@ -106,6 +116,9 @@ class SessionController(QObject):
 
     def pain_areas(self) -> list[PainArea]:
         return self.repo.list_pain_areas(self.session_id)  # type: ignore[arg-type]
+
+    def annotations(self) -> list[Annotation]:
+        return self.repo.list_annotations(self.session_id)  # type: ignore[arg-type]
 
     def acknowledgements(self) -> list[HazardAcknowledgement]:
         return self.repo.list_acknowledgements(self.session_id)  # type: ignore[arg-type]
@@ -345,6 +358,96 @@ class SessionController(QObject):
 
     def delete_area(self, area_id: str) -> bool:
         return self._execute(DeletePainArea(self.repo.get_pain_area(area_id)))  # type: ignore[arg-type]
+
+    # -- annotations: arrows and notes on the map ------------------------------------------------
+    def _refuse_if_signed(self) -> bool:
+        if self.is_signed:
+            self.refused.emit("This session is signed. Start a new session or add an addendum.")
+            return True
+        return False
+
+    def _new_annotation(self, **fields: Any) -> Annotation | None:
+        from dn_bodymap.charting.validation import ValidationError
+
+        try:
+            version = self.atlas.version
+            return Annotation(session_id=self.session_id, atlas_version=version, **fields)
+        except ValidationError as exc:
+            self.refused.emit(str(exc))
+            return None
+
+    def add_arrow(
+        self, view: str, points: list[tuple[float, float]], tolerance: float = SNAP_TOLERANCE
+    ) -> Annotation | None:
+        """A drag from a mark (or anywhere) to where the pain refers: one arrow, one undo step."""
+        if self._refuse_if_signed():
+            return None
+        marks = [(m.id, m.x, m.y) for m in self.marks() if str(m.view) == view]
+        areas = [(a.id, from_record(a.geometry)) for a in self.pain_areas() if str(a.view) == view]
+        try:
+            draft = arrow_from_drag(points, marks, areas, tolerance)
+        except AnnotationGestureError as exc:
+            self.message.emit(str(exc))
+            return None
+        arrow = self._new_annotation(
+            view=view, kind="arrow", points=draft.points, mark_id=draft.mark_id,
+            pain_area_id=draft.pain_area_id,
+        )
+        if arrow is None or not self._execute(AddAnnotation(arrow, "Draw arrow")):
+            return None
+        return arrow
+
+    def add_note(self, view: str, x: float, y: float, text: str) -> Annotation | None:
+        if self._refuse_if_signed():
+            return None
+        try:
+            anchor, cleaned = note_anchor(x, y), note_text(text)
+        except AnnotationGestureError as exc:
+            self.message.emit(str(exc))
+            return None
+        note = self._new_annotation(view=view, kind="note", points=(anchor,), text=cleaned)
+        if note is None or not self._execute(AddAnnotation(note, "Pin note")):
+            return None
+        return note
+
+    def move_note(self, annotation_id: str, x: float, y: float) -> bool:
+        """A note dragged to a new place: one UpdateAnnotation, pushed on release."""
+        before = self.repo.get_annotation(annotation_id)  # type: ignore[arg-type]
+        try:
+            after = dataclasses.replace(before, points=(note_anchor(x, y),))
+        except ValueError as exc:  # ValidationError, AnnotationGestureError
+            self.refused.emit(str(exc))
+            return False
+        if after == before:
+            return True
+        return self._execute(UpdateAnnotation(before, after, "Move note"))
+
+    def edit_note(self, annotation_id: str, text: str) -> bool:
+        before = self.repo.get_annotation(annotation_id)  # type: ignore[arg-type]
+        try:
+            after = dataclasses.replace(before, text=note_text(text))
+        except ValueError as exc:
+            self.refused.emit(str(exc))
+            return False
+        if after == before:
+            return True
+        return self._execute(UpdateAnnotation(before, after, "Edit note"))
+
+    def delete_annotation(self, annotation_id: str) -> bool:
+        annotation = self.repo.get_annotation(annotation_id)  # type: ignore[arg-type]
+        text = "Delete note" if str(annotation.kind) == "note" else "Delete arrow"
+        return self._execute(DeleteAnnotation(annotation, text))
+
+    def annotation_label(self, annotation: Annotation, marks: dict[str, Mark] | None = None) -> str:
+        """What the canvas shows on hover: the note itself, or where an arrow comes from."""
+        if str(annotation.kind) == "note":
+            return annotation.text
+        label = "Referral arrow"
+        if annotation.mark_id is not None:
+            mark = (marks or {}).get(annotation.mark_id)
+            if mark is not None:
+                label += f" from {self._mark_label(mark)}"
+        return f"{label}: {annotation.text}" if annotation.text else label
 
     def undo(self) -> None:
         try:

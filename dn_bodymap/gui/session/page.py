@@ -4,12 +4,20 @@ suggestions on the right. It refreshes only what each change touched (CONVENTION
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dn_bodymap.atlas.model import VIEWS
 from dn_bodymap.charting.editing import Changes
 from dn_bodymap.charting.editing.sketch import from_record
-from dn_bodymap.gui.canvas.items import MarkItem
+from dn_bodymap.gui.canvas.items import ArrowItem, MarkItem, NoteItem
 from dn_bodymap.gui.session.canvas_panel import CanvasPanel
 from dn_bodymap.gui.session.controller import SessionController
 from dn_bodymap.gui.session.header_panel import SessionHeader
@@ -70,8 +78,11 @@ class SessionPage(QWidget):
         for view in self.canvas.views.values():
             view.placeRequested.connect(self._on_view_place_requested)
             view.strokeFinished.connect(self._on_view_stroke_finished)
+            view.arrowFinished.connect(self._on_view_arrow_finished)
+            view.noteRequested.connect(self._on_view_note_requested)
         for scene in self.canvas.scenes.values():
             scene.markMoved.connect(self._on_scene_mark_moved)
+            scene.annotationMoved.connect(self._on_scene_annotation_moved)
             scene.selectionChanged.connect(lambda s=scene: self._on_scene_selection_changed(s))
         self.canvas.qualityChanged.connect(lambda q: setattr(controller, "pain_quality", q))
         self.canvas.brushWidthChanged.connect(lambda w: setattr(controller, "brush_width", w))
@@ -88,8 +99,11 @@ class SessionPage(QWidget):
                 scene.remove_mark(mark_id)
             for area_id in list(scene.areas):
                 scene.remove_area(area_id)
+            for annotation_id in list(scene.annotations):
+                scene.remove_annotation(annotation_id)
         self._sync_marks(None)
         self._sync_areas(None)
+        self._sync_annotations(None)
         self._sync_session()
 
     def _on_changed(self, changes: Changes, initiator) -> None:
@@ -97,6 +111,8 @@ class SessionPage(QWidget):
             self._sync_marks(changes.marks if not changes.acknowledgements else None)
         if changes.pain_areas:
             self._sync_areas(changes.pain_areas)
+        if changes.annotations:
+            self._sync_annotations(changes.annotations)
         if changes.session:
             self._sync_session()
 
@@ -141,6 +157,25 @@ class SessionPage(QWidget):
                     scene.upsert_area(area.id, from_record(area.geometry), str(area.quality))
         self.referral.update_from(self.controller.atlas, list(areas.values()), self.referral_index)
 
+    def _sync_annotations(self, ids) -> None:
+        annotations = {a.id: a for a in self.controller.annotations()}
+        marks = None
+        for view, scene in self.canvas.scenes.items():
+            targets = ids if ids is not None else set(scene.annotations) | {
+                a for a in annotations if str(annotations[a].view) == view
+            }
+            for annotation_id in targets:
+                annotation = annotations.get(annotation_id)
+                if annotation is None or str(annotation.view) != view:
+                    scene.remove_annotation(annotation_id)
+                elif str(annotation.kind) == "note":
+                    scene.upsert_note(annotation.id, *annotation.tip, annotation.text)
+                else:
+                    if marks is None and annotation.mark_id is not None:
+                        marks = {m.id: m for m in self.controller.marks()}
+                    label = self.controller.annotation_label(annotation, marks)
+                    scene.upsert_arrow(annotation.id, annotation.points, label)
+
     def _sync_session(self) -> None:
         signed = self.controller.is_signed
         s = self.controller.session
@@ -162,6 +197,22 @@ class SessionPage(QWidget):
     def _on_view_stroke_finished(self, view: str, tool: str, points: list) -> None:
         self.controller.finish_stroke(view, tool, points)
 
+    def _on_view_arrow_finished(self, view: str, points: list) -> None:
+        tolerance = self.canvas.views[view].snap_tolerance()
+        self.controller.add_arrow(view, points, tolerance)
+
+    def _on_view_note_requested(self, view: str, x: float, y: float) -> None:
+        if self.controller.is_signed:
+            self.controller.add_note(view, x, y, "")  # refuses with the reason
+            return
+        text, ok = QInputDialog.getText(self, "Pin a note", "Note on the map:")
+        if ok and text.strip():
+            self.controller.add_note(view, x, y, text)
+
+    def _on_scene_annotation_moved(self, annotation_id: str, start: QPointF, end: QPointF) -> None:
+        if not self.controller.move_note(annotation_id, end.x(), end.y()):
+            self._sync_annotations({annotation_id})
+
     def _on_scene_mark_moved(self, mark_id: str, start: QPointF, end: QPointF) -> None:
         if not self.controller.move_mark(mark_id, end.x(), end.y()):
             self._sync_marks({mark_id})
@@ -172,9 +223,17 @@ class SessionPage(QWidget):
         except RuntimeError:  # the scene is being torn down with the window
             return
         selected = [i for i in items if isinstance(i, MarkItem)]
+        if items:  # one selection across the views, so Delete removes what was picked last
+            for other in self.canvas.scenes.values():
+                if other is not scene:
+                    other.blockSignals(True)
+                    other.clearSelection()
+                    other.blockSignals(False)
         if selected:
             self.marks_list.select_mark(selected[0].mark_id)
             self.inspector.show_mark(selected[0].mark_id)
+        elif any(isinstance(i, ArrowItem | NoteItem) for i in items):
+            self.inspector.show_mark(None)
 
     def _on_list_mark_activated(self, mark_id: str) -> None:
         self.select_mark(mark_id)
@@ -202,6 +261,9 @@ class SessionPage(QWidget):
             return
         for scene in self.canvas.scenes.values():
             for item in scene.selectedItems():
+                if isinstance(item, ArrowItem | NoteItem):
+                    self.controller.delete_annotation(item.annotation_id)
+                    continue
                 area_id = getattr(item, "area_id", None)
                 if area_id and area_id != "overlay":
                     self.controller.delete_area(area_id)
