@@ -136,6 +136,22 @@ class SessionController(QObject):
             factors["conditions"] = conditions
         return factors
 
+    def session_warnings(self) -> tuple[list[str], int]:
+        """Session rules over every mark: warnings (with sources) and the count of high-level sites."""
+        try:
+            from dn_bodymap.safety.patient import Patient as Factors
+            from dn_bodymap.safety.session import review_session
+        except ModuleNotFoundError:
+            return [], 0
+        sites = [(str(m.view), m.x, m.y) for m in self.marks()]
+        if not sites:
+            return [], 0
+        f = self.patient_factors()
+        review = review_session(sites, Factors.from_values(sex=f.get("sex"), bmi=f.get("bmi"),
+                                                            conditions=f.get("conditions")))
+        texts = [f"{w.message} [{', '.join(w.sources)}]" for w in review.warnings]
+        return texts, review.high_level_sites
+
     def identify(self, view: str, x: float, y: float) -> Identification | None:
         result = self.index.locate(view, x, y)
         if not result.inside:
@@ -235,7 +251,7 @@ class SessionController(QObject):
             trigger_point_id=tp,
             activity="active",
         )
-        assessment = self.assess(view, x, y)
+        assessment = self._with_session_rules(self.assess(view, x, y), view, x, y)
         ack = self._acknowledge(assessment, mark.id, self._mark_label(mark))
         if ack is False:
             self.message.emit("Mark not placed: the hazard was not acknowledged.")
@@ -244,6 +260,23 @@ class SessionController(QObject):
         if ok and assessment.hazards:
             self.message.emit(f"Hazard here: {assessment.summary}")
         return mark if ok else None
+
+    def _with_session_rules(self, assessment: Assessment, view: str, x: float, y: float) -> Assessment:
+        """A new thoracic site that makes the session bilateral raises its own warning."""
+        if not any(h.kind == "pneumothorax" for h in assessment.hazards):
+            return assessment
+        try:
+            from dn_bodymap.safety.session import review_session
+        except ModuleNotFoundError:
+            return assessment
+        before = review_session([(str(m.view), m.x, m.y) for m in self.marks()])
+        after = review_session([*[(str(m.view), m.x, m.y) for m in self.marks()], (view, x, y)])
+        new = [w for w in after.warnings if w.id not in {b.id for b in before.warnings}]
+        if not new:
+            return assessment
+        level = max([assessment.level, *(w.level for w in new)], key=level_rank)
+        advice = (*assessment.advice, *(f"{w.message} [{', '.join(w.sources)}]" for w in new))
+        return dataclasses.replace(assessment, level=level, advice=advice)
 
     def move_mark(self, mark_id: str, x: float, y: float) -> bool:
         before = self.repo.get_mark(mark_id)  # type: ignore[arg-type]

@@ -43,6 +43,11 @@ class SessionPage(QWidget):
         self.signed_banner = QLabel()
         self.signed_banner.setStyleSheet("background:#fff3cd;color:#5c4400;padding:6px;border-radius:4px;")
         self.signed_banner.setVisible(False)
+        self.session_banner = QLabel()
+        self.session_banner.setWordWrap(True)
+        self.session_banner.setStyleSheet("background:#fde2e1;color:#7a1010;padding:6px;border-radius:4px;")
+        self.session_banner.setAccessibleName("Session safety warning")
+        self.session_banner.setVisible(False)
 
         header_scroll = QScrollArea()
         header_scroll.setWidget(self.header)
@@ -64,6 +69,7 @@ class SessionPage(QWidget):
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.addWidget(self.signed_banner)
+        centre_layout.addWidget(self.session_banner)
         centre_layout.addWidget(self.canvas, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(header_scroll)
@@ -85,6 +91,8 @@ class SessionPage(QWidget):
             scene.annotationMoved.connect(self._on_scene_annotation_moved)
             scene.selectionChanged.connect(lambda s=scene: self._on_scene_selection_changed(s))
         self.canvas.qualityChanged.connect(lambda q: setattr(controller, "pain_quality", q))
+        self.canvas.link_box.toggled.connect(lambda _: self._update_link())
+        self.marks_list.markActivated.connect(lambda _: self._update_link())
         self.canvas.brushWidthChanged.connect(lambda w: setattr(controller, "brush_width", w))
         self.marks_list.markActivated.connect(self._on_list_mark_activated)
         self.header.sign_button.clicked.connect(self.signRequested)
@@ -137,6 +145,7 @@ class SessionPage(QWidget):
                         mark.id, mark.x, mark.y, self.controller.mark_label(mark), levels.get(mark.id),
                         str(mark.activity) != "latent",
                     )
+        self._sync_session_rules()
         rows = [
             (m.id, f"{self.controller.mark_label(m)} · {str(m.view).replace('_', ' ')}", levels.get(m.id))
             for m in marks.values()
@@ -175,6 +184,16 @@ class SessionPage(QWidget):
                         marks = {m.id: m for m in self.controller.marks()}
                     label = self.controller.annotation_label(annotation, marks)
                     scene.upsert_arrow(annotation.id, annotation.points, label)
+
+    def _update_link(self) -> None:
+        self.controller.linked_mark = self.inspector.mark_id if self.canvas.link_box.isChecked() else None
+
+    def _sync_session_rules(self) -> None:
+        """The session-level rules (bilateral thorax, count of high-level sites), shown plainly."""
+        warnings, high = self.controller.session_warnings()
+        self.session_banner.setVisible(bool(warnings))
+        self.session_banner.setText("<br>".join(warnings))
+        self.session_banner.setToolTip(f"High-level sites in this session: {high}")
 
     def _sync_session(self) -> None:
         signed = self.controller.is_signed

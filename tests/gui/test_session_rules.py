@@ -1,0 +1,64 @@
+"""Session-level safety rules in the workstation: bilateral thorax, screening block, linking."""
+
+from __future__ import annotations
+
+from dn_bodymap.charting.records import Patient
+from dn_bodymap.gui.session.controller import AcknowledgementAnswer
+
+
+def _trapezius(atlas, side: str) -> tuple[float, float]:
+    post = atlas.view("posterior")
+    c7, acr = post.landmark("c7"), post.landmark("acromion", side)
+    return (c7.x + acr.x) / 2, (c7.y + acr.y) / 2 + 3
+
+
+def _session(window, repo):
+    patient = repo.add_patient(Patient(display_name="Demo Patient Rules", height_cm=170, weight_kg=65))
+    window.start_session(patient.id)
+    return window.controller, window.session_page
+
+
+def test_second_side_of_the_thorax_raises_the_bilateral_warning(qtbot, make_window):
+    window, repo = make_window()
+    controller, page = _session(window, repo)
+    seen = []
+
+    def accept(assessment, what):
+        seen.append(assessment)
+        return AcknowledgementAnswer("Pincer grip", "discussed")
+
+    controller.ack_provider = accept
+    assert controller.place_mark("posterior", *_trapezius(window.atlas, "right"))
+    assert not any("both the left and the right" in line for line in seen[-1].advice)
+    assert not page.session_banner.isVisible()
+    assert controller.place_mark("posterior", *_trapezius(window.atlas, "left"))
+    assert any("both the left and the right" in line for line in seen[-1].advice)
+    assert seen[-1].level == "very_high"
+    assert page.session_banner.isVisibleTo(page) and "both the left and the right" in page.session_banner.text()
+
+
+def test_absolute_contraindication_blocks_recording_needling(qtbot, make_window):
+    window, repo = make_window()
+    controller, _ = _session(window, repo)
+    mark = controller.place_mark("anterior", 60.0, 620.0)  # left thigh, no hazard
+    assert mark is not None
+    refusals = []
+    controller.refused.connect(refusals.append)
+    controller.edit_session(None, "Screening", screening_answers={"needle_phobia": True})
+    assert not controller.edit_mark(mark.id, needled=True)
+    assert refusals and "absolute contraindication" in refusals[-1]
+    assert not repo.get_mark(mark.id).needled
+    controller.edit_session(None, "Screening", screening_answers={"needle_phobia": True, "override_reason": "Patient insists; desensitised"})
+    assert controller.edit_mark(mark.id, needled=True)
+    assert repo.get_mark(mark.id).needled
+
+
+def test_pain_area_links_to_the_selected_mark(qtbot, make_window):
+    window, repo = make_window()
+    controller, page = _session(window, repo)
+    mark = controller.place_mark("anterior", 60.0, 620.0)
+    page.select_mark(mark.id)
+    page.canvas.link_box.setChecked(True)
+    assert controller.finish_stroke("anterior", "brush", [(55.0, 600.0), (58.0, 640.0)])
+    (area,) = controller.pain_areas()
+    assert area.mark_id == mark.id
