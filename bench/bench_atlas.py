@@ -58,8 +58,9 @@ def main() -> None:
     print(f"atlas {atlas.version}: {len(atlas.muscles)} muscles, {shapes} shapes over 4 views")
     print(f"load, cold build      : {cold * 1000:8.1f} ms (median of 3)")
     print(f"load, from cache      : {warm * 1000:8.1f} ms (median of 7)  cold/cache = {cold / warm:.1f}x")
-    print(f"locate, spatial index : {len(points) / indexed:8.0f} points/s ({indexed / len(points) * 1e6:.1f} µs each)")
-    print(f"locate, brute force   : {len(points) / brute:8.0f} points/s ({brute / len(points) * 1e6:.1f} µs each)")
+    for name, seconds in (("spatial index", indexed), ("brute force  ", brute)):
+        per_point = seconds / len(points) * 1e6
+        print(f"locate, {name} : {len(points) / seconds:8.0f} points/s ({per_point:.1f} µs each)")
     print(f"index speed-up        : {brute / indexed:.1f}x")
 
 

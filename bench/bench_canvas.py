@@ -86,9 +86,13 @@ def main() -> None:
         controller.finish_stroke("posterior", "brush", [(x, y), (x + 8, y + 5), (x + 12, y + 14)])
     app.processEvents()
     loaded = {mode: frame_time(mode) for mode in ("pan", "zoom")}
-    print(f"marks on canvas: {len(page.canvas.scenes['posterior'].marks)}, pain areas: {len(page.canvas.scenes['posterior'].areas)}")
-    print(f"click → mark shown    : median {statistics.median(click_times) * 1000:.1f} ms, "
-          f"p90 {sorted(click_times)[int(0.9 * len(click_times))] * 1000:.1f} ms (60 clicks, incl. locate, hazard check, save)")
+    scene = page.canvas.scenes["posterior"]
+    print(f"marks on canvas: {len(scene.marks)}, pain areas: {len(scene.areas)}")
+    print(
+        f"click → mark shown    : median {statistics.median(click_times) * 1000:.1f} ms, "
+        f"p90 {sorted(click_times)[int(0.9 * len(click_times))] * 1000:.1f} ms "
+        "(60 clicks, incl. locate, hazard check, save)"
+    )
     for mode in ("pan", "zoom"):
         print(
             f"{mode} frame: empty scene {baseline[mode] * 1000:.1f} ms, 500 marks + 50 areas "

@@ -50,9 +50,13 @@ def main() -> None:
 
     timed(True)  # warm-up
     with_index, without = timed(True), timed(False)
-    print(f"library: {len(library.trigger_points)} trigger points ({len(library.instances)} with sides), "
-          f"{len(index.entries)} zone entries")
-    print(f"library build {1000 * (t1 - t0):.0f} ms, index build {1000 * (t2 - t1):.0f} ms (once per process)")
+    print(
+        f"library: {len(library.trigger_points)} trigger points ({len(library.instances)} with sides), "
+        f"{len(index.entries)} zone entries"
+    )
+    print(
+        f"library build {1000 * (t1 - t0):.0f} ms, index build {1000 * (t2 - t1):.0f} ms (once per process)"
+    )
     print(f"suggest, 10-polygon drawing, spatial index : {with_index * 1000:7.2f} ms (median of 20)")
     print(f"suggest, 10-polygon drawing, every pattern : {without * 1000:7.2f} ms (median of 20)")
     print(f"index speed-up: {without / with_index:.1f}x")

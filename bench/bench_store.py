@@ -71,9 +71,7 @@ def bench_save_mark(folder: Path) -> tuple[float, float]:
 
     def bare() -> None:
         conn.execute("BEGIN")
-        conn.execute(
-            "INSERT INTO marks VALUES (?, 's', ?, ?)", (str(next(counter)), rng.random(), 1.0)
-        )
+        conn.execute("INSERT INTO marks VALUES (?, 's', ?, ?)", (str(next(counter)), rng.random(), 1.0))
         conn.execute("COMMIT")
 
     bare_ms = median_ms(bare, REPEATS)
@@ -118,13 +116,9 @@ def bench_search(folder: Path) -> dict[str, float]:
     with open_store(path, actor="bench", backups=False) as repo:
         fill_patients(repo, 10_000)
         results = {
-            "search 'rivera-0421' (1 hit)": median_ms(
-                lambda: repo.search_patients("rivera-0421"), 50
-            ),
+            "search 'rivera-0421' (1 hit)": median_ms(lambda: repo.search_patients("rivera-0421"), 50),
             "search 'MRN004242' (1 hit)": median_ms(lambda: repo.search_patients("MRN004242"), 50),
-            "search 'garcia' first 50": median_ms(
-                lambda: repo.search_patients("garcia", limit=50), 50
-            ),
+            "search 'garcia' first 50": median_ms(lambda: repo.search_patients("garcia", limit=50), 50),
             "list all 10,000": median_ms(lambda: repo.search_patients(""), 5),
         }
     results["open 10,000-patient db (checks + backup)"] = median_ms(
@@ -140,9 +134,7 @@ def main() -> int:
         print(f"save one mark + audit entry (median of {REPEATS}): {store_ms:.3f} ms")
         print(f"bare sqlite3 INSERT + COMMIT, same pragmas:        {bare_ms:.3f} ms")
         print(f"ratio store / bare:                                {store_ms / bare_ms:.2f}x")
-        print(
-            f"load patient chart, 100 sessions x 30 marks:       {bench_load_chart(folder):.1f} ms"
-        )
+        print(f"load patient chart, 100 sessions x 30 marks:       {bench_load_chart(folder):.1f} ms")
         for label, ms in bench_search(folder).items():
             print(f"{label + ':':51s}{ms:.2f} ms")
     return 0

@@ -62,14 +62,17 @@ def main() -> None:
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(QColor("#222"))
-        painter.drawText(QRectF(20, 8, width - 40, 36), Qt.AlignmentFlag.AlignLeft, f"{tp.label} ({side_text})")
+        painter.drawText(
+            QRectF(20, 8, width - 40, 36), Qt.AlignmentFlag.AlignLeft, f"{tp.label} ({side_text})"
+        )
         font.setPixelSize(17)
         font.setBold(False)
         painter.setFont(font)
         painter.drawText(
             QRectF(20, 44, width - 40, 30),
             Qt.AlignmentFlag.AlignLeft,
-            "ring: trigger point · solid: essential zone · hatched: spillover · sources: " + ", ".join(tp.sources),
+            "ring: trigger point · solid: essential zone · hatched: spillover · sources: "
+            + ", ".join(tp.sources),
         )
         painter.end()
         out = DOCS / f"pattern-{tid.replace('.', '-')}.png"

@@ -39,8 +39,14 @@ def main() -> None:
     repo = open_store(tmp / "demo.db", backups=False)
     fill_demo(repo)
     settings = QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(repo, default_atlas(), default_library(), default_referral_index(), settings,
-                        "Demo Clinician Robin Hale")
+    window = MainWindow(
+        repo,
+        default_atlas(),
+        default_library(),
+        default_referral_index(),
+        settings,
+        "Demo Clinician Robin Hale",
+    )
     window.setGeometry(0, 0, 1600, 1000)
     window.show_patients()
     window.show()

@@ -66,9 +66,7 @@ def anchor_of(geom: BaseGeometry) -> tuple[float, float]:
     return (round(p.x, 2), round(p.y, 2))
 
 
-def _sided(
-    geom: BaseGeometry, spec: Mapping[str, Any], view: str
-) -> list[tuple[Side, BaseGeometry]]:
+def _sided(geom: BaseGeometry, spec: Mapping[str, Any], view: str) -> list[tuple[Side, BaseGeometry]]:
     """Authored geometry → one or two (side, geometry) pairs for a view."""
     if view.startswith("lateral"):
         side = Side.MIDLINE if spec.get("midline") else side_of_x(view, 0.0)
@@ -190,9 +188,7 @@ def build_muscle_shapes(
         geom = polygonal(shapely.union_all(geoms))
         key = (mid, side, layer)
         shapes.append(
-            MuscleShape(
-                mid, view, side, layer, geom, anchor_of(geom), angles.get(key), tuple(parts[key])
-            )
+            MuscleShape(mid, view, side, layer, geom, anchor_of(geom), angles.get(key), tuple(parts[key]))
         )
     # Within a layer, keep authoring order: it is the painting order, and a shape authored later
     # lies on top (and is what a click there finds first).

@@ -58,14 +58,8 @@ def open_beziers(nodes: Sequence[Node]) -> list[Bezier]:
 
 
 def _segment(p0: Node, p1: Node, p2: Node, p3: Node) -> Bezier:
-    if p1.corner:
-        c1 = p1.xy
-    else:
-        c1 = (p1.x + (p2.x - p0.x) / 6.0, p1.y + (p2.y - p0.y) / 6.0)
-    if p2.corner:
-        c2 = p2.xy
-    else:
-        c2 = (p2.x - (p3.x - p1.x) / 6.0, p2.y - (p3.y - p1.y) / 6.0)
+    c1 = p1.xy if p1.corner else (p1.x + (p2.x - p0.x) / 6.0, p1.y + (p2.y - p0.y) / 6.0)
+    c2 = p2.xy if p2.corner else (p2.x - (p3.x - p1.x) / 6.0, p2.y - (p3.y - p1.y) / 6.0)
     return (p1.xy, c1, c2, p2.xy)
 
 

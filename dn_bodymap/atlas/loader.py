@@ -110,7 +110,7 @@ def load_atlas(root: Path | None = None, use_cache: bool = True) -> Atlas:
                 cached = pickle.load(fh)
             if isinstance(cached, Atlas):
                 return cached
-        except Exception:  # noqa: BLE001 - a stale or torn cache file is simply rebuilt
+        except Exception:
             pass
     atlas = build_atlas(read_tables(root))
     if use_cache:

@@ -111,6 +111,4 @@ class Atlas:
         try:
             return self.views[name]
         except KeyError:
-            raise KeyError(
-                f"unknown view {name!r}; expected one of {', '.join(self.views)}"
-            ) from None
+            raise KeyError(f"unknown view {name!r}; expected one of {', '.join(self.views)}") from None

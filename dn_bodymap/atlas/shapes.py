@@ -15,6 +15,7 @@ construction. Points are ``[x, y]``, a landmark name, or ``[name, dx, dy]``; a t
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -127,7 +128,7 @@ def _stroke(spec: Mapping[str, Any], landmarks: Mapping[str, tuple[float, float]
             Point(p).buffer((w0 + (w1 - w0) * (k / n if n else 0)) / 2.0, quad_segs=12)
             for k, p in enumerate(pts)
         ]
-        for a, b in zip(circles, circles[1:], strict=False):
+        for a, b in itertools.pairwise(circles):
             pieces.append(shapely.convex_hull(shapely.union(a, b)))
     return shapely.union_all(pieces)
 

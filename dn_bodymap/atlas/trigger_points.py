@@ -86,7 +86,9 @@ class Library:
     def for_muscle(self, muscle_id: str) -> list[TriggerPoint]:
         return [tp for tp in self.instances.values() if tp.muscle == muscle_id]
 
-    def nearest(self, view: str, side: Side, x: float, y: float, muscles: Iterable[str]) -> TriggerPoint | None:
+    def nearest(
+        self, view: str, side: Side, x: float, y: float, muscles: Iterable[str]
+    ) -> TriggerPoint | None:
         """The library point of ``muscles`` nearest to (x, y) on that view and side."""
         wanted = set(muscles)
         best: tuple[float, TriggerPoint] | None = None
@@ -130,7 +132,9 @@ def _views_of(frame: str) -> tuple[str, ...]:
     return FRAMES[frame]
 
 
-def build_library(atlas: Atlas, entries: Iterable[Mapping[str, Any]], landmark_tables: Mapping[str, Any]) -> Library:
+def build_library(
+    atlas: Atlas, entries: Iterable[Mapping[str, Any]], landmark_tables: Mapping[str, Any]
+) -> Library:
     points = {frame: frame_landmarks(landmark_tables, frame) for frame in FRAMES}
     regions_by_key: dict[tuple[str, str, Side], BaseGeometry] = {}
     for view in atlas.views.values():
@@ -151,9 +155,7 @@ def build_library(atlas: Atlas, entries: Iterable[Mapping[str, Any]], landmark_t
             raise AtlasDataError(f"{where}: id must start with '{muscle}.'")
         for side in (Side.RIGHT, Side.LEFT):
             try:
-                library.instances[(tid, side)] = _instance(
-                    atlas, entry, side, points, regions_by_key
-                )
+                library.instances[(tid, side)] = _instance(atlas, entry, side, points, regions_by_key)
             except ShapeError as exc:
                 raise AtlasDataError(f"{where}: {exc}") from None
     return library
@@ -303,7 +305,7 @@ def default_library() -> Library:
                 cached = pickle.load(fh)
             if isinstance(cached, Library):
                 return cached
-        except Exception:  # noqa: BLE001 - a stale or torn cache file is rebuilt
+        except Exception:
             pass
     library = build_library(default_atlas(), read_library_tables(), read_tables()["landmarks"])
     try:

@@ -20,9 +20,7 @@ class SignedSessionError(RecordError):
     """A signed session, its marks, areas and acknowledgements never change."""
 
     def __init__(self, session_id: str) -> None:
-        super().__init__(
-            f"session {session_id} is signed and cannot be changed; add an addendum instead"
-        )
+        super().__init__(f"session {session_id} is signed and cannot be changed; add an addendum instead")
         self.session_id = session_id
 
 

@@ -153,9 +153,7 @@ class Session:
         _set(self, "signed_at", v.optional_timestamp("signed_at", self.signed_at))
         if self.status is SessionStatus.SIGNED:
             if not self.signed_by or not self.signed_by.strip() or self.signed_at is None:
-                raise v.ValidationError(
-                    "signed_by", "a signed session needs signed_by and signed_at"
-                )
+                raise v.ValidationError("signed_by", "a signed session needs signed_by and signed_at")
         elif self.signed_by is not None or self.signed_at is not None:
             raise v.ValidationError("status", "signed_by/signed_at are set but status is draft")
 

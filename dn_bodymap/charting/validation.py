@@ -136,9 +136,7 @@ def timestamp(field: str, value: object) -> str:
     try:
         return format_timestamp(parse_timestamp(value))
     except (ValueError, OverflowError) as exc:
-        raise ValidationError(
-            field, f"must be an ISO 8601 timestamp with a time zone ({exc})"
-        ) from None
+        raise ValidationError(field, f"must be an ISO 8601 timestamp with a time zone ({exc})") from None
 
 
 def optional_timestamp(field: str, value: object) -> str | None:
@@ -160,9 +158,7 @@ def calendar_date(field: str, value: object, *, not_after_today: bool = False) -
     return parsed.isoformat()
 
 
-def optional_calendar_date(
-    field: str, value: object, *, not_after_today: bool = False
-) -> str | None:
+def optional_calendar_date(field: str, value: object, *, not_after_today: bool = False) -> str | None:
     if value is None:
         return None
     return calendar_date(field, value, not_after_today=not_after_today)

@@ -184,7 +184,13 @@ def _muscles(args: argparse.Namespace) -> int:
 def _regions(args: argparse.Namespace) -> int:
     atlas = load()
     doc = [
-        {"id": r.id, "label": r.label, "view": r.view, "side": str(r.side), "anchor": list(r.anchor)}
+        {
+            "id": r.id,
+            "label": r.label,
+            "view": r.view,
+            "side": str(r.side),
+            "anchor": list(r.anchor),
+        }
         for name, v in atlas.views.items()
         if args.view in (None, name)
         for r in v.regions
@@ -200,7 +206,14 @@ def _regions(args: argparse.Namespace) -> int:
 def _landmarks(args: argparse.Namespace) -> int:
     atlas = load()
     doc = [
-        {"id": lm.id, "label": lm.label, "view": lm.view, "side": str(lm.side), "x": lm.x, "y": lm.y}
+        {
+            "id": lm.id,
+            "label": lm.label,
+            "view": lm.view,
+            "side": str(lm.side),
+            "x": lm.x,
+            "y": lm.y,
+        }
         for name, v in atlas.views.items()
         if args.view in (None, name)
         for lm in v.landmarks.values()

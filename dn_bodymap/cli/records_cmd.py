@@ -33,9 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     db = subparsers.add_parser("db", help="check, back up or restore the record database")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    check = db_sub.add_parser(
-        "check", help="integrity, foreign keys and audit chain; exit 1 if bad"
-    )
+    check = db_sub.add_parser("check", help="integrity, foreign keys and audit chain; exit 1 if bad")
     check.add_argument("--json", action="store_true", help="print one JSON document")
     check.set_defaults(handler=_db_check)
     backup = db_sub.add_parser("backup", help="write a verified copy (safe while the app is open)")
@@ -148,9 +146,7 @@ def _print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> 
         print("(none)")
         return
     cells = [[("" if row[key] is None else str(row[key])) for key, _ in columns] for row in rows]
-    widths = [
-        max(len(title), *(len(line[i]) for line in cells)) for i, (_, title) in enumerate(columns)
-    ]
+    widths = [max(len(title), *(len(line[i]) for line in cells)) for i, (_, title) in enumerate(columns)]
     print("  ".join(title.ljust(w) for (_, title), w in zip(columns, widths, strict=True)).rstrip())
     for line in cells:
         print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())

@@ -122,7 +122,12 @@ def trigger_point_document(tid: str, instances: list) -> dict[str, Any]:
 
     def zones(kind: str) -> list[dict[str, Any]]:
         return [
-            {"view": z.view, "side": str(z.side), "regions": list(z.regions), "geometry": mapping(z.geometry)}
+            {
+                "view": z.view,
+                "side": str(z.side),
+                "regions": list(z.regions),
+                "geometry": mapping(z.geometry),
+            }
             for tp in instances
             for z in tp.zones(kind)
         ]

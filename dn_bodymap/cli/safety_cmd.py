@@ -63,9 +63,7 @@ def _conditions(values: list[str]) -> list[str]:
             if not cid:
                 continue
             if cid not in known:
-                raise CliError(
-                    f"unknown condition {part.strip()!r}; choose from {', '.join(sorted(known))}"
-                )
+                raise CliError(f"unknown condition {part.strip()!r}; choose from {', '.join(sorted(known))}")
             out.append(cid)
     return out
 
@@ -113,10 +111,7 @@ def _print_assessment(doc: dict[str, Any]) -> None:
     for note in doc["notes"]:
         print(f"note: {note}")
     if not doc["hazards"]:
-        print(
-            "No mapped hazard zone here; anatomy varies, so this does not mean the site is "
-            "without risk."
-        )
+        print("No mapped hazard zone here; anatomy varies, so this does not mean the site is without risk.")
     print(doc["disclaimer"])
 
 

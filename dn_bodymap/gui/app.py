@@ -19,9 +19,12 @@ def install_excepthook(app: QApplication) -> None:
     def hook(exc_type, exc, tb) -> None:
         log.error("unexpected error", exc_info=(exc_type, exc, tb))
         text = "".join(traceback.format_exception_only(exc_type, exc)).strip()
-        box = QMessageBox(QMessageBox.Icon.Warning, "Something went wrong",
-                          "An unexpected problem occurred. Everything shown as saved is safe.\n\n"
-                          f"Details for support: {text[:300]}")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Something went wrong",
+            "An unexpected problem occurred. Everything shown as saved is safe.\n\n"
+            f"Details for support: {text[:300]}",
+        )
         box.exec()
 
     sys.excepthook = hook
@@ -78,6 +81,6 @@ def _library_and_index(atlas):
         from dn_bodymap.charting.referral.index_cache import default_referral_index
 
         return default_library(), default_referral_index()
-    except Exception:  # noqa: BLE001 - the app still charts without the teaching library
+    except Exception:
         log.exception("trigger-point library unavailable")
         return None, None

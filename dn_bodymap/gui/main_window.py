@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import getpass
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -89,22 +89,32 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.new_patient_action = self._action("New patient…", self.create_patient, "Ctrl+Shift+N")
-        self.patients_action = self._action("Patients", self.show_patients, "Ctrl+P", "Back to the patient list")
-        self.backup_action = self._action("Back up now", self.backup_now, tip="Write a checked backup copy now")
+        self.patients_action = self._action(
+            "Patients", self.show_patients, "Ctrl+P", "Back to the patient list"
+        )
+        self.backup_action = self._action(
+            "Back up now", self.backup_now, tip="Write a checked backup copy now"
+        )
         file_menu.addActions([self.new_patient_action, self.patients_action, self.backup_action])
         file_menu.addSeparator()
         file_menu.addAction(self._action("Quit", self.close, QKeySequence.StandardKey.Quit))
         edit = bar.addMenu("&Edit")
         self.undo_action = self._action("Undo", self.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action("Redo", self.redo, QKeySequence.StandardKey.Redo)
-        self.delete_action = self._action("Delete selected", self.delete_selected, QKeySequence.StandardKey.Delete)
+        self.delete_action = self._action(
+            "Delete selected", self.delete_selected, QKeySequence.StandardKey.Delete
+        )
         edit.addActions([self.undo_action, self.redo_action, self.delete_action])
         view = bar.addMenu("&View")
         self.dark_action = self._action("Dark palette", self.toggle_dark)
         self.dark_action.setCheckable(True)
         self.dark_action.setChecked(self.dark)
-        self.zoom_in_action = self._action("Zoom in", lambda: self._zoom(1.25), QKeySequence.StandardKey.ZoomIn)
-        self.zoom_out_action = self._action("Zoom out", lambda: self._zoom(0.8), QKeySequence.StandardKey.ZoomOut)
+        self.zoom_in_action = self._action(
+            "Zoom in", lambda: self._zoom(1.25), QKeySequence.StandardKey.ZoomIn
+        )
+        self.zoom_out_action = self._action(
+            "Zoom out", lambda: self._zoom(0.8), QKeySequence.StandardKey.ZoomOut
+        )
         self.fit_action = self._action("Fit to window", self._fit, "Ctrl+0")
         view.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
         view.addSeparator()
@@ -114,15 +124,23 @@ class MainWindow(QMainWindow):
         self.screening_action = self._action("Screening checklist…", self.screening)
         self.adverse_action = self._action("Record adverse event…", self.adverse_event)
         self.addendum_action = self._action("Add addendum…", self.addendum)
-        session.addActions([self.screening_action, self.adverse_action, self.addendum_action, self.sign_action])
+        session.addActions(
+            [self.screening_action, self.adverse_action, self.addendum_action, self.sign_action]
+        )
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("About dn-bodymap", self.about))
 
     def _update_actions(self) -> None:
         in_session = self.controller is not None and self.stack.currentWidget() is self.session_page
         signed = in_session and self.controller.is_signed
-        for act in (self.undo_action, self.redo_action, self.delete_action, self.sign_action,
-                    self.screening_action, self.adverse_action):
+        for act in (
+            self.undo_action,
+            self.redo_action,
+            self.delete_action,
+            self.sign_action,
+            self.screening_action,
+            self.adverse_action,
+        ):
             act.setEnabled(in_session and not signed)
         if in_session and not signed:
             self.undo_action.setEnabled(self.controller.editing.can_undo)
@@ -171,10 +189,19 @@ class MainWindow(QMainWindow):
                 for m in last.marks:
                     fields = {f.name: getattr(m, f.name) for f in dataclasses.fields(Mark)}
                     fields.pop("id")
-                    fields.update(session_id=session.id, needled=False, depth_mm=None, passes=None,
-                                  duration_s=None, response=None)
+                    fields.update(
+                        session_id=session.id,
+                        needled=False,
+                        depth_mm=None,
+                        passes=None,
+                        duration_s=None,
+                        response=None,
+                    )
                     self._save(lambda f=fields: self.repo.add_mark(Mark(**f)))
-        self.open_session(session.id, overlay_from=previous[-1].session.id if mode == "overlay" and previous else None)
+        self.open_session(
+            session.id,
+            overlay_from=previous[-1].session.id if mode == "overlay" and previous else None,
+        )
         return session.id
 
     def open_session(self, session_id: str, overlay_from: str | None = None) -> None:
@@ -182,8 +209,14 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.session_page)
             self.session_page.deleteLater()
         self.controller = SessionController(
-            self.repo, self.atlas, self.index, self.library, session_id, self.clinician,
-            ask_acknowledgement(self), self,
+            self.repo,
+            self.atlas,
+            self.index,
+            self.library,
+            session_id,
+            self.clinician,
+            ask_acknowledgement(self),
+            self,
         )
         self.session_page = SessionPage(self.controller, self._render_options, self.referral_index)
         layout = self.settings.value("session_splitter")
@@ -223,7 +256,7 @@ class MainWindow(QMainWindow):
             return False
         try:
             self.repo.get_session(last)
-        except Exception:  # noqa: BLE001 - deleted or from another database
+        except Exception:
             return False
         self.open_session(last)
         return True
@@ -269,10 +302,9 @@ class MainWindow(QMainWindow):
         name, ok = QInputDialog.getText(
             self, "Sign session", "Sign this note as (it becomes read-only):", text=self.clinician
         )
-        if ok and name.strip():
-            if self.controller.sign(name.strip()):
-                self.settings.setValue("clinician", name.strip())
-                self._update_actions()
+        if ok and name.strip() and self.controller.sign(name.strip()):
+            self.settings.setValue("clinician", name.strip())
+            self._update_actions()
 
     def screening(self) -> None:
         if self.controller is None:
@@ -282,7 +314,9 @@ class MainWindow(QMainWindow):
         dialog = ScreeningDialog(self.controller.session, self)
         if dialog.exec():
             answers, result = dialog.result_values()
-            self.controller.edit_session(None, "Screening", screening_answers=answers, screening_result=result)
+            self.controller.edit_session(
+                None, "Screening", screening_answers=answers, screening_result=result
+            )
 
     def adverse_event(self) -> None:
         if self.controller is None:
@@ -302,9 +336,15 @@ class MainWindow(QMainWindow):
 
         text, ok = QInputDialog.getMultiLineText(self, "Addendum", "Addendum to the signed note:")
         if ok and text.strip():
-            self._save(lambda: self.repo.add_addendum(
-                Addendum(session_id=self.controller.session_id, author=self.clinician, text=text.strip())
-            ))
+            self._save(
+                lambda: self.repo.add_addendum(
+                    Addendum(
+                        session_id=self.controller.session_id,
+                        author=self.clinician,
+                        text=text.strip(),
+                    )
+                )
+            )
 
     def backup_now(self) -> None:
         backup = getattr(self.repo, "backup_now", None)
@@ -313,7 +353,7 @@ class MainWindow(QMainWindow):
             return
         try:
             path = backup()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             QMessageBox.warning(self, "Backup", f"The backup failed: {exc}")
             return
         self.statusBar().showMessage(f"Backup written: {path}", 8000)
@@ -335,7 +375,7 @@ class MainWindow(QMainWindow):
         except ValueError as exc:
             QMessageBox.warning(self, "Not saved", str(exc))
             return False
-        except Exception as exc:  # noqa: BLE001 - storage faults are shown, never swallowed
+        except Exception as exc:
             QMessageBox.warning(self, "Not saved", f"The change could not be saved: {exc}")
             return False
         self.save_label.setText("All changes saved")
@@ -349,10 +389,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10000)
         self.save_label.setToolTip(text)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.controller is not None and self.controller.pending:
             answer = QMessageBox.question(
-                self, "Unsaved changes",
+                self,
+                "Unsaved changes",
                 "Some changes could not be saved yet. Try once more before closing?",
                 QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Close,
             )
@@ -363,4 +404,3 @@ class MainWindow(QMainWindow):
                     return
         self.settings.setValue("geometry", self.saveGeometry())
         super().closeEvent(event)
-

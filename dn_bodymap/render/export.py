@@ -41,9 +41,7 @@ def render_image(atlas: Atlas, view: str, options: RenderOptions, height_px: int
     return image
 
 
-def render_to_file(
-    atlas: Atlas, view: str, options: RenderOptions, out: Path, height_px: int = 2000
-) -> Path:
+def render_to_file(atlas: Atlas, view: str, options: RenderOptions, out: Path, height_px: int = 2000) -> Path:
     """Write PNG/SVG/PDF by the file's suffix; written to a temporary name, then renamed."""
     import os
 

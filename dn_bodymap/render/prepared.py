@@ -78,11 +78,10 @@ def prepared_view(atlas: Atlas, view_name: str) -> PreparedView:
     prepared = PreparedView(
         silhouette=polygon_path(view.silhouette),
         regions=tuple(
-            (r, polygon_path(r.geometry)) for r in sorted(view.regions, key=lambda r: (r.anchor[1], r.anchor[0]))
+            (r, polygon_path(r.geometry))
+            for r in sorted(view.regions, key=lambda r: (r.anchor[1], r.anchor[0]))
         ),
-        muscles=tuple(
-            PreparedMuscle(s, polygon_path(s.geometry), _fibres(s)) for s in view.muscle_shapes
-        ),
+        muscles=tuple(PreparedMuscle(s, polygon_path(s.geometry), _fibres(s)) for s in view.muscle_shapes),
         details=details,
     )
     _cache[key] = (atlas, prepared)

@@ -23,7 +23,9 @@ def pattern_overlays(library: Library, trigger_point: str, side: Side, view: str
     overlays: list[Overlay] = []
     spill = tp.zone_geometry("spillover", view).difference(tp.zone_geometry("essential", view))
     if not spill.is_empty:
-        overlays.append(Overlay(spill, SPILLOVER_FILL, SPILLOVER_LINE, hatch=True, label="spillover", dashed=True))
+        overlays.append(
+            Overlay(spill, SPILLOVER_FILL, SPILLOVER_LINE, hatch=True, label="spillover", dashed=True)
+        )
     essential = tp.zone_geometry("essential", view)
     if not essential.is_empty:
         overlays.append(Overlay(essential, ESSENTIAL_FILL, ESSENTIAL_LINE, label="essential zone"))

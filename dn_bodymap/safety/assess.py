@@ -170,9 +170,7 @@ def _outside(view: str, x: float, y: float, message: str, notes: list[str]) -> A
     return Assessment(view, x, y, False, "none", None, None, (), (), (), message, tuple(notes))
 
 
-def _hit(
-    zone: HazardZone, piece: ZonePiece, modifiers: Iterable[Modifier], patient: Patient
-) -> HazardHit:
+def _hit(zone: HazardZone, piece: ZonePiece, modifiers: Iterable[Modifier], patient: Patient) -> HazardHit:
     raisers = tuple(m.id for m in modifiers if zone.kind in m.raises)
     level = raised(zone.level, len(raisers)) if raisers else zone.level
     depth = zone.depth + _patient_depth(zone, patient)

@@ -86,11 +86,7 @@ class HazardZone:
         return tuple(seen)
 
     def geometry(self, view: str, side: Side | str | None = None) -> BaseGeometry:
-        parts = [
-            p.geometry
-            for p in self.pieces
-            if p.view == view and (side is None or p.side == Side(side))
-        ]
+        parts = [p.geometry for p in self.pieces if p.view == view and (side is None or p.side == Side(side))]
         return shapely.union_all(parts) if parts else Polygon()
 
     def all_sources(self) -> tuple[str, ...]:
@@ -149,9 +145,7 @@ def read_hazard_tables(path: Path | None = None) -> dict[str, Any]:
         raise HazardDataError(f"{path.name}: {exc}") from None
 
 
-def _placed(
-    geom: BaseGeometry, spec: Mapping[str, Any], view: str
-) -> list[tuple[Side, BaseGeometry]]:
+def _placed(geom: BaseGeometry, spec: Mapping[str, Any], view: str) -> list[tuple[Side, BaseGeometry]]:
     """Authored (x > 0 half) geometry → (patient side, geometry) pairs on a view."""
     wanted = spec.get("side")
     if wanted is not None and wanted not in ("left", "right"):
@@ -212,9 +206,7 @@ def _check_zone(item: Mapping[str, Any], seen: set[str]) -> None:
     if item.get("kind") not in KINDS:
         raise HazardDataError(f"{zid}: kind {item.get('kind')!r} is not one of {', '.join(KINDS)}")
     if item.get("level") not in ZONE_LEVELS:
-        raise HazardDataError(
-            f"{zid}: level {item.get('level')!r} is not one of {', '.join(ZONE_LEVELS)}"
-        )
+        raise HazardDataError(f"{zid}: level {item.get('level')!r} is not one of {', '.join(ZONE_LEVELS)}")
     for name in _TEXT_FIELDS:
         if not str(item.get(name, "")).strip():
             raise HazardDataError(f"{zid}: {name} is missing")
@@ -225,9 +217,7 @@ def _check_zone(item: Mapping[str, Any], seen: set[str]) -> None:
             raise HazardDataError(f"{zid}: a depth figure needs text and sources")
 
 
-def build_hazards(
-    atlas: Atlas, tables: Mapping[str, Any], landmark_tables: Mapping[str, Any]
-) -> HazardSet:
+def build_hazards(atlas: Atlas, tables: Mapping[str, Any], landmark_tables: Mapping[str, Any]) -> HazardSet:
     """Areas and zones of ``tables`` (parsed hazards.toml) on every view of ``atlas``."""
     seen: set[str] = set()
     areas: dict[str, dict[str, dict[Side, BaseGeometry]]] = {}
@@ -265,9 +255,7 @@ def build_hazards(
             reason=item["reason"].strip(),
             technique=item["technique"].strip(),
             sources=tuple(item["sources"]),
-            depth=tuple(
-                DepthFigure(d["text"].strip(), tuple(d["sources"])) for d in item.get("depth", [])
-            ),
+            depth=tuple(DepthFigure(d["text"].strip(), tuple(d["sources"])) for d in item.get("depth", [])),
             pieces=pieces,
         )
     return HazardSet(atlas, zones, areas)

@@ -169,11 +169,7 @@ def site_modifiers(patient: Patient, site: Site) -> list[Modifier]:
             )
         )
     out.extend(_lymphoedema(patient, site))
-    if (
-        patient.has("breast_implants")
-        and site.view != "posterior"
-        and site.region in BREAST_REGIONS
-    ):
+    if patient.has("breast_implants") and site.view != "posterior" and site.region in BREAST_REGIONS:
         out.append(
             Modifier(
                 "breast_implants",
@@ -188,8 +184,7 @@ def site_modifiers(patient: Patient, site: Site) -> list[Modifier]:
         out.append(
             Modifier(
                 "implants",
-                "Implants recorded: avoid needling into or next to an implant or a surgically "
-                "opened joint.",
+                "Implants recorded: avoid needling into or next to an implant or a surgically opened joint.",
                 ("Jotform-screening", "APTA-IJSPT-2014"),
             )
         )

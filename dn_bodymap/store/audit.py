@@ -19,16 +19,12 @@ GENESIS_HASH = "0" * 64
 _COLUMNS = "seq, at, actor, action, entity_kind, entity_id, prev_hash, hash"
 
 
-def entry_hash(
-    prev_hash: str, seq: int, at: str, actor: str, action: str, kind: str, entity_id: str
-) -> str:
+def entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, kind: str, entity_id: str) -> str:
     payload = json.dumps([seq, at, actor, action, kind, entity_id], ensure_ascii=False)
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
 
 
-def append(
-    db: Database, *, actor: str, action: AuditAction, kind: str, entity_id: str, at: str
-) -> None:
+def append(db: Database, *, actor: str, action: AuditAction, kind: str, entity_id: str, at: str) -> None:
     """Add one entry; must run inside the caller's transaction (the chain head is read there)."""
     if not db.conn.in_transaction:
         raise RuntimeError("audit entries are written inside the change's transaction")
@@ -41,9 +37,7 @@ def append(
     )
 
 
-def list_entries(
-    db: Database, entity_id: str | None = None, limit: int | None = None
-) -> list[AuditEntry]:
+def list_entries(db: Database, entity_id: str | None = None, limit: int | None = None) -> list[AuditEntry]:
     """Newest first."""
     sql = f"SELECT {_COLUMNS} FROM audit_log"
     params: list[object] = []

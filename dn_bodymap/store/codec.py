@@ -37,16 +37,7 @@ from dn_bodymap.charting.records import (
 )
 from dn_bodymap.store.search import search_key
 
-Record = (
-    Patient
-    | Session
-    | Mark
-    | PainArea
-    | HazardAcknowledgement
-    | AdverseEvent
-    | Addendum
-    | Annotation
-)
+Record = Patient | Session | Mark | PainArea | HazardAcknowledgement | AdverseEvent | Addendum | Annotation
 
 TABLES: dict[type, str] = {
     Patient: "patients",
@@ -171,9 +162,7 @@ def from_trusted_row(cls: type, row: dict[str, Any]) -> Any:
 def _geometry(geojson: dict[str, Any]) -> AreaGeometry:
     parts = geojson["coordinates"]
     polygons = [parts] if geojson["type"] == "Polygon" else parts
-    return AreaGeometry(
-        tuple(tuple(tuple((p[0], p[1]) for p in ring) for ring in poly) for poly in polygons)
-    )
+    return AreaGeometry(tuple(tuple(tuple((p[0], p[1]) for p in ring) for ring in poly) for poly in polygons))
 
 
 def select_columns(cls: type, alias: str = "") -> str:

@@ -46,9 +46,7 @@ def translate_open_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
             + backups_hint(path)
         )
     if "malformed" in message or "corrupt" in message:
-        return DamagedDatabaseError(
-            f"{path} is damaged ({exc}); it was not changed. " + backups_hint(path)
-        )
+        return DamagedDatabaseError(f"{path} is damaged ({exc}); it was not changed. " + backups_hint(path))
     return StoreError(f"cannot open {path}: {exc}")
 
 

@@ -144,8 +144,13 @@ def _demo_session(
                 pneumothorax_discussed=True,
                 patient_copy_given=week == 0,
             ),
-            screening_answers={"anticoagulants": False, "pregnancy": False, "needle_phobia": False,
-                               "lung_disease": False, "thoracic_surgery": False},
+            screening_answers={
+                "anticoagulants": False,
+                "pregnancy": False,
+                "needle_phobia": False,
+                "lung_disease": False,
+                "thoracic_surgery": False,
+            },
             screening_result="clear",
             pain_pre=pain_pre,
             pain_post=max(0, pain_pre - 2),
@@ -217,9 +222,7 @@ def _demo_session(
             )
         )
     if sign:
-        repo.sign_session(
-            session.id, DEMO_CLINICIAN, format_timestamp(started + timedelta(minutes=45))
-        )
+        repo.sign_session(session.id, DEMO_CLINICIAN, format_timestamp(started + timedelta(minutes=45)))
         if week == 0:
             repo.add_addendum(
                 Addendum(

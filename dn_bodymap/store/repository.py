@@ -113,9 +113,7 @@ class SqliteRepository:
                     "the disk is full, so the change was not saved; free some space and try again"
                 ) from exc
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(
-                    "the database is busy; the change was not saved, try again"
-                ) from exc
+                raise StoreError("the database is busy; the change was not saved, try again") from exc
             raise StoreError(f"the change was not saved: {exc}") from exc
         except sqlite3.IntegrityError as exc:
             if "signed session is immutable" in str(exc):
@@ -126,9 +124,7 @@ class SqliteRepository:
         self._wrote = True
 
     def _audit(self, at: str, action: AuditAction, kind: str, entity_id: str) -> None:
-        audit.append(
-            self.db, actor=self.actor, action=action, kind=kind, entity_id=entity_id, at=at
-        )
+        audit.append(self.db, actor=self.actor, action=action, kind=kind, entity_id=entity_id, at=at)
 
     def _insert(self, record: codec.Record, at: str) -> None:
         row = codec.to_row(record)
@@ -147,9 +143,7 @@ class SqliteRepository:
         row["updated_at"] = at
         assignments = ", ".join(f"{name} = ?" for name in row)
         table = codec.TABLES[type(record)]
-        self.db.execute(
-            f"UPDATE {table} SET {assignments} WHERE id = ?", [*row.values(), record.id]
-        )
+        self.db.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*row.values(), record.id])
         self._audit(at, AuditAction.UPDATE, codec.KINDS[type(record)], record.id)
 
     def _set_deleted(self, cls: type, record_id: str, at: str, deleted: bool) -> None:
@@ -294,9 +288,7 @@ class SqliteRepository:
         sessions = self._select(
             r.Session, "patient_id = ? AND deleted_at IS NULL", (patient_id,), "started_at, id"
         )
-        in_patient = (
-            "session_id IN (SELECT id FROM sessions WHERE patient_id = ? AND deleted_at IS NULL)"
-        )
+        in_patient = "session_id IN (SELECT id FROM sessions WHERE patient_id = ? AND deleted_at IS NULL)"
         live = f"{in_patient} AND deleted_at IS NULL"
         grouped = {
             "marks": self._group(self._select(r.Mark, live, (patient_id,), "created_at, id")),
@@ -304,15 +296,9 @@ class SqliteRepository:
             "acks": self._group(
                 self._select(r.HazardAcknowledgement, in_patient, (patient_id,), "created_at, id")
             ),
-            "events": self._group(
-                self._select(r.AdverseEvent, in_patient, (patient_id,), "occurred_at, id")
-            ),
-            "addenda": self._group(
-                self._select(r.Addendum, in_patient, (patient_id,), "written_at, id")
-            ),
-            "annotations": self._group(
-                self._select(r.Annotation, live, (patient_id,), "created_at, id")
-            ),
+            "events": self._group(self._select(r.AdverseEvent, in_patient, (patient_id,), "occurred_at, id")),
+            "addenda": self._group(self._select(r.Addendum, in_patient, (patient_id,), "written_at, id")),
+            "annotations": self._group(self._select(r.Annotation, live, (patient_id,), "created_at, id")),
         }
         return PatientChart(patient, tuple(self._session_record(s, grouped) for s in sessions))
 
@@ -324,9 +310,7 @@ class SqliteRepository:
         return grouped
 
     @staticmethod
-    def _session_record(
-        session: r.Session, grouped: dict[str, dict[str, list[Any]]]
-    ) -> SessionRecord:
+    def _session_record(session: r.Session, grouped: dict[str, dict[str, list[Any]]]) -> SessionRecord:
         def of(kind: str) -> tuple[Any, ...]:
             return tuple(grouped[kind].get(session.id, ()))
 
@@ -396,9 +380,7 @@ class SqliteRepository:
             tuple(self._select(r.Annotation, live, (session_id,), "created_at, id")),
         )
 
-    def sign_session(
-        self, session_id: SessionId, signed_by: str, signed_at: str | None = None
-    ) -> r.Session:
+    def sign_session(self, session_id: SessionId, signed_by: str, signed_at: str | None = None) -> r.Session:
         with self._write() as at:
             session = self._live_draft_session(session_id)
             signed = dataclasses.replace(
@@ -409,8 +391,7 @@ class SqliteRepository:
             )
             row = codec.to_row(signed)
             self.db.execute(
-                "UPDATE sessions SET status = ?, signed_by = ?, signed_at = ?, updated_at = ? "
-                "WHERE id = ?",
+                "UPDATE sessions SET status = ?, signed_by = ?, signed_at = ?, updated_at = ? WHERE id = ?",
                 (row["status"], row["signed_by"], row["signed_at"], at, session_id),
             )
             self._audit(at, AuditAction.SIGN, "session", session_id)
@@ -437,9 +418,7 @@ class SqliteRepository:
         return self._select(r.Addendum, "session_id = ?", (session_id,), "written_at, id")
 
     # -- marks ------------------------------------------------------------------------------
-    def add_mark(
-        self, mark: r.Mark, acknowledgement: r.HazardAcknowledgement | None = None
-    ) -> r.Mark:
+    def add_mark(self, mark: r.Mark, acknowledgement: r.HazardAcknowledgement | None = None) -> r.Mark:
         """The mark and the hazard acknowledgement shown while placing it, saved together."""
         if acknowledgement is not None:
             if acknowledgement.mark_id != mark.id:
@@ -453,9 +432,7 @@ class SqliteRepository:
                 self._insert(acknowledgement, at)
         return mark
 
-    def update_mark(
-        self, mark: r.Mark, acknowledgement: r.HazardAcknowledgement | None = None
-    ) -> r.Mark:
+    def update_mark(self, mark: r.Mark, acknowledgement: r.HazardAcknowledgement | None = None) -> r.Mark:
         """A moved or edited mark, with the acknowledgement shown if it moved onto a hazard."""
         if acknowledgement is not None and (
             acknowledgement.mark_id != mark.id or acknowledgement.session_id != mark.session_id
@@ -491,9 +468,7 @@ class SqliteRepository:
     def get_pain_area(self, area_id: PainAreaId, *, include_deleted: bool = False) -> r.PainArea:
         return self._get(r.PainArea, area_id, include_deleted=include_deleted)
 
-    def list_pain_areas(
-        self, session_id: SessionId, *, include_deleted: bool = False
-    ) -> list[r.PainArea]:
+    def list_pain_areas(self, session_id: SessionId, *, include_deleted: bool = False) -> list[r.PainArea]:
         where = "session_id = ?" + ("" if include_deleted else " AND deleted_at IS NULL")
         return self._select(r.PainArea, where, (session_id,), "created_at, id")
 
@@ -523,14 +498,10 @@ class SqliteRepository:
             self._update(annotation, at)
         return annotation
 
-    def get_annotation(
-        self, annotation_id: AnnotationId, *, include_deleted: bool = False
-    ) -> r.Annotation:
+    def get_annotation(self, annotation_id: AnnotationId, *, include_deleted: bool = False) -> r.Annotation:
         return self._get(r.Annotation, annotation_id, include_deleted=include_deleted)
 
-    def list_annotations(
-        self, session_id: SessionId, *, include_deleted: bool = False
-    ) -> list[r.Annotation]:
+    def list_annotations(self, session_id: SessionId, *, include_deleted: bool = False) -> list[r.Annotation]:
         where = "session_id = ?" + ("" if include_deleted else " AND deleted_at IS NULL")
         return self._select(r.Annotation, where, (session_id,), "created_at, id")
 
@@ -579,21 +550,15 @@ class SqliteRepository:
             raise ConflictError(f"{codec.KINDS[cls].replace('_', ' ')} {record_id} is not deleted")
 
     # -- acknowledgements, adverse events, audit --------------------------------------------
-    def add_acknowledgement(
-        self, acknowledgement: r.HazardAcknowledgement
-    ) -> r.HazardAcknowledgement:
+    def add_acknowledgement(self, acknowledgement: r.HazardAcknowledgement) -> r.HazardAcknowledgement:
         with self._write() as at:
             self._live_draft_session(acknowledgement.session_id)
-            self._check_in_session(
-                r.Mark, acknowledgement.mark_id, acknowledgement.session_id, "mark_id"
-            )
+            self._check_in_session(r.Mark, acknowledgement.mark_id, acknowledgement.session_id, "mark_id")
             self._insert(acknowledgement, at)
         return acknowledgement
 
     def list_acknowledgements(self, session_id: SessionId) -> list[r.HazardAcknowledgement]:
-        return self._select(
-            r.HazardAcknowledgement, "session_id = ?", (session_id,), "created_at, id"
-        )
+        return self._select(r.HazardAcknowledgement, "session_id = ?", (session_id,), "created_at, id")
 
     def add_adverse_event(self, event: r.AdverseEvent) -> r.AdverseEvent:
         """Allowed after signing too: an event reported later belongs with the session."""
@@ -609,9 +574,7 @@ class SqliteRepository:
         with self._write() as at:
             self._audit(at, AuditAction.EXPORT, entity_kind, entity_id)
 
-    def list_audit(
-        self, entity_id: str | None = None, *, limit: int | None = None
-    ) -> list[r.AuditEntry]:
+    def list_audit(self, entity_id: str | None = None, *, limit: int | None = None) -> list[r.AuditEntry]:
         return audit.list_entries(self.db, entity_id, limit)
 
     def verify_audit(self) -> list[str]:

@@ -27,9 +27,7 @@ def restore_backup(db_path: Path, backup_path: Path) -> Path | None:
         raise BackupError(f"there is no backup at {backup_path}")
     problems = integrity_problems(backup_path)
     if problems:
-        raise BackupError(
-            f"{backup_path} fails its integrity check ({problems[0]}); nothing was restored"
-        )
+        raise BackupError(f"{backup_path} fails its integrity check ({problems[0]}); nothing was restored")
     probe = connect(backup_path, read_only=True)
     try:
         inspect(probe, backup_path, check=False)

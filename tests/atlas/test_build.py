@@ -5,10 +5,9 @@ import pickle
 import pytest
 
 from dn_bodymap.atlas.build import AtlasDataError
-from dn_bodymap.atlas.loader import cache_file, assets_fingerprint, load_atlas
+from dn_bodymap.atlas.loader import assets_fingerprint, cache_file, load_atlas
 from dn_bodymap.atlas.model import Side, side_of_x
 from dn_bodymap.atlas.validate import partition_error
-
 
 
 def test_side_convention_anterior_mirrors_posterior():
@@ -52,10 +51,10 @@ def test_regions_tile_the_silhouette_even_when_authored_roughly(mini_atlas):
 
 
 def test_lateral_left_is_the_mirror_of_lateral_right(mini_atlas):
-    r, l = mini_atlas.view("lateral_right"), mini_atlas.view("lateral_left")
-    assert r.silhouette.bounds[2] == pytest.approx(-l.silhouette.bounds[0])
-    assert {s.side for s in l.muscle_shapes} == {Side.LEFT}
-    assert l.landmark("ear", "left").x == -r.landmark("ear", "right").x
+    right, left = mini_atlas.view("lateral_right"), mini_atlas.view("lateral_left")
+    assert right.silhouette.bounds[2] == pytest.approx(-left.silhouette.bounds[0])
+    assert {s.side for s in left.muscle_shapes} == {Side.LEFT}
+    assert left.landmark("ear", "left").x == -right.landmark("ear", "right").x
 
 
 def test_landmarks_mirror_and_midline(mini_atlas):
@@ -89,15 +88,25 @@ def test_torn_cache_file_is_rebuilt(mini_root, monkeypatch, tmp_path):
 @pytest.mark.parametrize(
     ("rel", "text", "message"),
     [
-        ("shapes/anterior/bad.toml", '[[shape]]\nmuscle = "nobody"\npoly = [[0,0],[1,0],[0,1]]\n', "unknown muscle"),
-        ("shapes/anterior/bad.toml", '[[shape]]\nmuscle = "big"\npoly = [["nowhere",0,0],[1,0],[0,1]]\n', "unknown landmark"),
-        ("muscles/dup.toml", '[[muscle]]\nid = "big"\nname = "x"\ngroup = "g"\nlayer = "deep"\n', "twice"),
+        (
+            "shapes/anterior/bad.toml",
+            '[[shape]]\nmuscle = "nobody"\npoly = [[0,0],[1,0],[0,1]]\n',
+            "unknown muscle",
+        ),
+        (
+            "shapes/anterior/bad.toml",
+            '[[shape]]\nmuscle = "big"\npoly = [["nowhere",0,0],[1,0],[0,1]]\n',
+            "unknown landmark",
+        ),
+        (
+            "muscles/dup.toml",
+            '[[muscle]]\nid = "big"\nname = "x"\ngroup = "g"\nlayer = "deep"\n',
+            "twice",
+        ),
         ("regions/anterior.toml", "[[region]\n", "regions/anterior.toml"),
     ],
 )
-def test_broken_data_is_reported_by_name(
-    mini_root, monkeypatch, tmp_path, write_tree, rel, text, message
-):
+def test_broken_data_is_reported_by_name(mini_root, monkeypatch, tmp_path, write_tree, rel, text, message):
     monkeypatch.setenv("DN_BODYMAP_CACHE", str(tmp_path / "c"))
     write_tree(mini_root, {rel: text})
     with pytest.raises(AtlasDataError, match=message):

@@ -1,9 +1,17 @@
+import itertools
 import math
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dn_bodymap.atlas.curves import MAX_CHORD, Node, closed_beziers, flatten, open_beziers, svg_path_data
+from dn_bodymap.atlas.curves import (
+    MAX_CHORD,
+    Node,
+    closed_beziers,
+    flatten,
+    open_beziers,
+    svg_path_data,
+)
 
 coord = st.floats(min_value=-500, max_value=500, allow_nan=False)
 nodes = st.lists(st.builds(Node, coord, coord, st.booleans()), min_size=3, max_size=12)
@@ -21,7 +29,7 @@ def test_closed_spline_passes_through_every_point(pts):
 def test_flattened_chords_respect_the_tolerance(pts):
     ring = flatten(closed_beziers(pts))
     ring.append(ring[0])
-    longest = max(math.dist(a, b) for a, b in zip(ring, ring[1:], strict=False))
+    longest = max(math.dist(a, b) for a, b in itertools.pairwise(ring))
     assert longest <= MAX_CHORD + 1e-6
 
 

@@ -82,7 +82,11 @@ def test_centre_of_lateral_thigh_is_iliotibial_band_or_vastus_lateralis(atlas, i
 )
 def test_known_places_fall_in_their_muscles(atlas, index, view, landmark, dx, dy, muscle):
     v = atlas.view(view)
-    lm = v.landmark(landmark, "midline") if (landmark, Side.MIDLINE) in v.landmarks else v.landmark(landmark, "left" if view == "anterior" else "right")
+    lm = (
+        v.landmark(landmark, "midline")
+        if (landmark, Side.MIDLINE) in v.landmarks
+        else v.landmark(landmark, "left" if view == "anterior" else "right")
+    )
     x = lm.x + (dx if lm.x >= 0 else -dx)
     assert muscle in _muscles_at(index, view, x, lm.y + dy)
 

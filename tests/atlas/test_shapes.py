@@ -17,7 +17,15 @@ def test_points_resolve_from_landmarks_with_offsets_and_corners():
 
 @pytest.mark.parametrize(
     "spec",
-    [["nowhere", 0, 0], "nowhere", [1], [1, 2, 3], [float("nan"), 1], ["acromion", "x", 1], {"x": 1}],
+    [
+        ["nowhere", 0, 0],
+        "nowhere",
+        [1],
+        [1, 2, 3],
+        [float("nan"), 1],
+        ["acromion", "x", 1],
+        {"x": 1},
+    ],
 )
 def test_unreadable_points_are_refused(spec):
     with pytest.raises(ShapeError):
@@ -49,9 +57,7 @@ def test_shape_needs_exactly_one_kind():
         build_shape({}, {})
 
 
-coords = st.tuples(
-    st.floats(-300, 300, allow_nan=False), st.floats(-300, 300, allow_nan=False)
-)
+coords = st.tuples(st.floats(-300, 300, allow_nan=False), st.floats(-300, 300, allow_nan=False))
 
 
 @given(st.lists(coords, min_size=3, max_size=10))

@@ -188,11 +188,7 @@ def test_any_tenderness_is_either_valid_or_refused(value: object) -> None:
         assert type(m.tenderness) is int and 0 <= m.tenderness <= 10
 
 
-@given(
-    st.datetimes(
-        min_value=datetime(1900, 1, 2), max_value=datetime(2200, 1, 1), timezones=st.timezones()
-    )
-)
+@given(st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2200, 1, 1), timezones=st.timezones()))
 def test_timestamps_normalise_to_sortable_utc(moment) -> None:  # type: ignore[no-untyped-def]
     text = format_timestamp(moment)
     assert text.endswith("Z") and len(text) == 27

@@ -28,7 +28,10 @@ def test_muscles_and_regions_json(capsys):
     muscles = json.loads(out)
     trap = next(m for m in muscles if m["id"] == "trapezius")
     assert {"id", "name", "latin", "group", "layer", "shapes"} <= set(trap)
-    assert {(s["view"], s["side"]) for s in trap["shapes"]} >= {("posterior", "right"), ("posterior", "left")}
+    assert {(s["view"], s["side"]) for s in trap["shapes"]} >= {
+        ("posterior", "right"),
+        ("posterior", "left"),
+    }
     _, out, _ = run(capsys, "atlas", "regions", "--json", "--view", "anterior")
     regions = json.loads(out)
     assert all({"id", "label", "view", "side", "anchor"} <= set(r) for r in regions)
@@ -40,7 +43,15 @@ def test_locate_json_and_outside(capsys):
     assert code == 0 and doc["inside"] and doc["side"] == "right"
     assert doc["muscles"][0]["id"] == "pectoralis_major"
     _, out, _ = run(capsys, "atlas", "locate", "--view", "anterior", "--x", "500", "--y", "270", "--json")
-    assert json.loads(out) == {"view": "anterior", "x": 500.0, "y": 270.0, "inside": False, "side": None, "region": None, "muscles": []}
+    assert json.loads(out) == {
+        "view": "anterior",
+        "x": 500.0,
+        "y": 270.0,
+        "inside": False,
+        "side": None,
+        "region": None,
+        "muscles": [],
+    }
 
 
 @pytest.mark.parametrize(
@@ -58,7 +69,17 @@ def test_bad_numbers_and_views_are_refused(capsys, argv):
 
 
 def test_render_refuses_unknown_layer_and_format(capsys, tmp_path):
-    code, _, err = run(capsys, "atlas", "render", "--view", "anterior", "--layers", "bones", "--out", str(tmp_path / "a.png"))
+    code, _, err = run(
+        capsys,
+        "atlas",
+        "render",
+        "--view",
+        "anterior",
+        "--layers",
+        "bones",
+        "--out",
+        str(tmp_path / "a.png"),
+    )
     assert code == 2 and "unknown layer" in err and err.count("\n") == 1
     code, _, err = run(capsys, "atlas", "render", "--view", "anterior", "--out", str(tmp_path / "a.bmp"))
     assert code == 2 and ".png, .svg or .pdf" in err
@@ -67,14 +88,28 @@ def test_render_refuses_unknown_layer_and_format(capsys, tmp_path):
 
 def test_render_pattern_png(capsys, tmp_path, qapp):
     out = tmp_path / "p.png"
-    code, _, _ = run(capsys, "atlas", "render", "--view", "posterior", "--pattern", "trapezius.1:right", "--height", "300", "--out", str(out))
+    code, _, _ = run(
+        capsys,
+        "atlas",
+        "render",
+        "--view",
+        "posterior",
+        "--pattern",
+        "trapezius.1:right",
+        "--height",
+        "300",
+        "--out",
+        str(out),
+    )
     assert code == 0 and out.stat().st_size > 1000
-    code, _, err = run(capsys, "atlas", "render", "--view", "posterior", "--pattern", "nobody.1", "--out", str(out))
+    code, _, err = run(
+        capsys, "atlas", "render", "--view", "posterior", "--pattern", "nobody.1", "--out", str(out)
+    )
     assert code == 2 and "no trigger point" in err
 
 
 def test_export_svg_has_ided_paths(capsys, tmp_path):
-    code, out, _ = run(capsys, "atlas", "export-svg", "--out", str(tmp_path))
+    code, _out, _ = run(capsys, "atlas", "export-svg", "--out", str(tmp_path))
     assert code == 0
     root = ET.parse(tmp_path / "atlas-posterior.svg").getroot()
     ids = {el.get("id") for el in root.iter() if el.get("id")}
@@ -96,7 +131,10 @@ def test_suggest_refuses_bad_input(capsys, tmp_path):
     code, _, err = run(capsys, "suggest", "--regions", "moon", "--json")
     assert code == 2 and "unknown region" in err
     bad = tmp_path / "d.json"
-    bad.write_text('{"type": "Feature", "properties": {"view": "anterior"}, "geometry": {"type": "Polygon", "coordinates": [[[NaN, 1], [2, 2], [3, 1], [NaN, 1]]]}}')
+    bad.write_text(
+        '{"type": "Feature", "properties": {"view": "anterior"}, "geometry": {"type": "Polygon", '
+        '"coordinates": [[[NaN, 1], [2, 2], [3, 1], [NaN, 1]]]}}'
+    )
     code, _, err = run(capsys, "suggest", "--geojson", str(bad))
     assert code == 2 and "not a number" in err
     code, _, err = run(capsys, "suggest", "--geojson", str(tmp_path / "missing.json"))

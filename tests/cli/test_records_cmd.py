@@ -59,9 +59,7 @@ def test_patients_search_and_sessions_filter(demo_db: Path, capsys) -> None:  # 
     pid = found[0]["id"]
     sessions = run_json(capsys, "--db", str(demo_db), "sessions", "--patient", pid, "--json")
     assert sessions and all(s["patient_id"] == pid for s in sessions)
-    assert [s["started_at"] for s in sessions] == sorted(
-        (s["started_at"] for s in sessions), reverse=True
-    )
+    assert [s["started_at"] for s in sessions] == sorted((s["started_at"] for s in sessions), reverse=True)
     assert run_json(capsys, "--db", str(demo_db), "patients", "--search", "nobody", "--json") == []
 
 

@@ -33,9 +33,7 @@ def test_atlas_hazards_lists_every_zone(capsys):
     }
     assert by_id["kidney"]["views"] == ["posterior"]
     posterior_only = run_json(capsys, "atlas", "hazards", "--view", "posterior", "--json")
-    assert "eye" not in {z["id"] for z in posterior_only} and "kidney" in {
-        z["id"] for z in posterior_only
-    }
+    assert "eye" not in {z["id"] for z in posterior_only} and "kidney" in {z["id"] for z in posterior_only}
     stats = run_json(capsys, "atlas", "stats", "--json")
     assert stats["hazards"] == len(doc)
 
@@ -84,11 +82,7 @@ def test_assess_outside_and_plain_text(capsys):
     ],
 )
 def test_assess_refuses_bad_input(capsys, argv, message):
-    with (
-        pytest.raises(SystemExit)
-        if message in ("number", "invalid choice")
-        else contextlib.nullcontext()
-    ):
+    with pytest.raises(SystemExit) if message in ("number", "invalid choice") else contextlib.nullcontext():
         code = main(["assess", "--view", "anterior", "--x", "0", "--y", "300", *argv, "--json"])
         assert code == 2
     captured = capsys.readouterr()
@@ -107,9 +101,7 @@ def test_render_hazard_layer_differs(tmp_path: Path, capsys):
     a, b = QImage(str(plain)), QImage(str(hazards))
     assert a.size() == b.size()
     differing = sum(
-        a.pixel(x, y) != b.pixel(x, y)
-        for x in range(0, a.width(), 4)
-        for y in range(0, a.height(), 4)
+        a.pixel(x, y) != b.pixel(x, y) for x in range(0, a.width(), 4) for y in range(0, a.height(), 4)
     )
     assert differing > 200
 
@@ -122,7 +114,5 @@ def test_hazard_overlays_are_graded_for_greyscale():
     assert LEVEL_STYLES["very_high"].hatch and LEVEL_STYLES["no_needle"].hatch
     assert LEVEL_STYLES["caution"].dashed and not LEVEL_STYLES["high"].dashed
     assert all(0 < s.fill.alpha() < 255 for s in LEVEL_STYLES.values())
-    lightness = [
-        LEVEL_STYLES[k].fill.lightness() for k in ("caution", "high", "very_high", "no_needle")
-    ]
+    lightness = [LEVEL_STYLES[k].fill.lightness() for k in ("caution", "high", "very_high", "no_needle")]
     assert lightness == sorted(lightness, reverse=True)

@@ -18,7 +18,14 @@ from dn_bodymap.charting.editing import (
     UpdatePainArea,
     UpdateSession,
 )
-from dn_bodymap.charting.records import AdverseEvent, HazardAcknowledgement, Mark, PainArea, Patient, Session
+from dn_bodymap.charting.records import (
+    AdverseEvent,
+    HazardAcknowledgement,
+    Mark,
+    PainArea,
+    Patient,
+    Session,
+)
 
 SQUARE = [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]]
 
@@ -39,8 +46,15 @@ def session(repo):
 
 
 def mark(session, **kw):
-    fields = dict(session_id=session.id, view="posterior", x=60.0, y=180.0, atlas_version="1.0", side="right",
-                  muscle_id="trapezius")
+    fields = dict(
+        session_id=session.id,
+        view="posterior",
+        x=60.0,
+        y=180.0,
+        atlas_version="1.0",
+        side="right",
+        muscle_id="trapezius",
+    )
     fields.update(kw)
     return Mark(**fields)
 
@@ -61,15 +75,26 @@ def snapshot(repo, session):
 def test_every_command_round_trips(repo, session):
     editing = EditingSession(repo, session.id)
     m = mark(session)
-    ack = HazardAcknowledgement(session_id=session.id, mark_id=m.id, hazard_ids=("pleura",), level="very_high",
-                                message_shown="Lung apex under the trapezius", acknowledged_by="Dr Test")
+    ack = HazardAcknowledgement(
+        session_id=session.id,
+        mark_id=m.id,
+        hazard_ids=("pleura",),
+        level="very_high",
+        message_shown="Lung apex under the trapezius",
+        acknowledged_by="Dr Test",
+    )
     a = area(session)
     steps = [
         lambda: PlaceMark(m, ack),
         lambda: UpdateMark(repo.get_mark(m.id), dataclasses.replace(repo.get_mark(m.id), tenderness=7)),
         lambda: AddPainArea(a),
-        lambda: UpdatePainArea(repo.get_pain_area(a.id), dataclasses.replace(repo.get_pain_area(a.id), intensity=6)),
-        lambda: UpdateSession(repo.get_session(session.id), dataclasses.replace(repo.get_session(session.id), pain_pre=5)),
+        lambda: UpdatePainArea(
+            repo.get_pain_area(a.id), dataclasses.replace(repo.get_pain_area(a.id), intensity=6)
+        ),
+        lambda: UpdateSession(
+            repo.get_session(session.id),
+            dataclasses.replace(repo.get_session(session.id), pain_pre=5),
+        ),
         lambda: DeletePainArea(repo.get_pain_area(a.id)),
         lambda: DeleteMark(repo.get_mark(m.id)),
     ]

@@ -43,7 +43,9 @@ def make_window(qtbot, settings, db_path):
     def make():
         repo = open_store(db_path)
         opened.append(repo)
-        window = MainWindow(repo, default_atlas(), default_library(), default_referral_index(), settings, "Dr Test")
+        window = MainWindow(
+            repo, default_atlas(), default_library(), default_referral_index(), settings, "Dr Test"
+        )
         qtbot.addWidget(window)
         window.resize(1500, 950)
         window.show_patients()

@@ -17,7 +17,10 @@ def run_and_kill(db: Path, settings: Path, after_saved: int) -> tuple[str, list[
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen(
         [sys.executable, str(CHILD), str(db), str(settings)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     session, saved = "", []
     deadline = time.monotonic() + 60

@@ -113,7 +113,12 @@ def test_chart_a_session_from_patient_to_signature(qtbot, make_window, monkeypat
     # -- a pain area with the brush on the patient's right temple (anterior x < 0)
     page.canvas.set_tool(Tool.BRUSH)
     temple = ant.landmark("temple", "right")
-    drag_scene(qtbot, page, "anterior", [(temple.x + 2, temple.y - 6), (temple.x + 4, temple.y + 4), (temple.x + 5, temple.y + 12)])
+    drag_scene(
+        qtbot,
+        page,
+        "anterior",
+        [(temple.x + 2, temple.y - 6), (temple.x + 4, temple.y + 4), (temple.x + 5, temple.y + 12)],
+    )
     qtbot.waitUntil(lambda: len(controller.pain_areas()) == 1)
     assert "temple" in page.referral.summary.text()
 
@@ -133,7 +138,7 @@ def test_chart_a_session_from_patient_to_signature(qtbot, make_window, monkeypat
     repo.close()
 
     # -- reopen in a new window: everything is there
-    window2, repo2 = make_window()
+    window2, _repo2 = make_window()
     window2.open_session(session_id)
     c2 = window2.controller
     assert c2.is_signed
@@ -146,7 +151,7 @@ def test_chart_a_session_from_patient_to_signature(qtbot, make_window, monkeypat
 def test_backup_now_writes_a_checked_copy(qtbot, make_window, db_path):
     from dn_bodymap.store.backup import backups_of, integrity_problems
 
-    window, repo = make_window()
+    window, _repo = make_window()
     before = set(backups_of(db_path))
     window.backup_action.trigger()
     new = set(backups_of(db_path)) - before

@@ -34,7 +34,9 @@ def test_second_side_of_the_thorax_raises_the_bilateral_warning(qtbot, make_wind
     assert controller.place_mark("posterior", *_trapezius(window.atlas, "left"))
     assert any("both the left and the right" in line for line in seen[-1].advice)
     assert seen[-1].level == "very_high"
-    assert page.session_banner.isVisibleTo(page) and "both the left and the right" in page.session_banner.text()
+    assert (
+        page.session_banner.isVisibleTo(page) and "both the left and the right" in page.session_banner.text()
+    )
 
 
 def test_absolute_contraindication_blocks_recording_needling(qtbot, make_window):
@@ -48,7 +50,14 @@ def test_absolute_contraindication_blocks_recording_needling(qtbot, make_window)
     assert not controller.edit_mark(mark.id, needled=True)
     assert refusals and "absolute contraindication" in refusals[-1]
     assert not repo.get_mark(mark.id).needled
-    controller.edit_session(None, "Screening", screening_answers={"needle_phobia": True, "override_reason": "Patient insists; desensitised"})
+    controller.edit_session(
+        None,
+        "Screening",
+        screening_answers={
+            "needle_phobia": True,
+            "override_reason": "Patient insists; desensitised",
+        },
+    )
     assert controller.edit_mark(mark.id, needled=True)
     assert repo.get_mark(mark.id).needled
 

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QImage
 from pypdf import PdfReader
+from PySide6.QtGui import QImage
 
 from dn_bodymap.atlas.loader import default_atlas
 from dn_bodymap.render.export import render_image, render_to_file

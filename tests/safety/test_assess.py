@@ -120,9 +120,7 @@ def test_named_sites_hit_their_zone(atlas, view, name, zone):
         side = "right"
     result = assess(
         view,
-        _site(
-            atlas, view, name, side, dy={"femoral_triangle": -2, "cervical_spine": -20}.get(zone, 0)
-        ),
+        _site(atlas, view, name, side, dy={"femoral_triangle": -2, "cervical_spine": -20}.get(zone, 0)),
     )
     assert zone in {h.id for h in result.hazards}
     level = next(h.level for h in result.hazards if h.id == zone)

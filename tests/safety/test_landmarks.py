@@ -35,9 +35,9 @@ def test_pleura_apex_above_the_clavicle(atlas, bare, hazards):
     for side in ("left", "right"):
         clavicle = ant.landmark("clavicle_medial_third", side)
         pleura = bare.area("pleural_projection", "anterior", side)
-        top = pleura.intersection(
-            LineString([(clavicle.x - 8, 0), (clavicle.x - 8, 400)]).buffer(8)
-        ).bounds[1]
+        top = pleura.intersection(LineString([(clavicle.x - 8, 0), (clavicle.x - 8, 400)]).buffer(8)).bounds[
+            1
+        ]
         # about 2.5 cm (≈15 units) above the clavicle's medial third
         assert clavicle.y - top == pytest.approx(15, abs=TOL + 2)
         # the very-high apex zone reaches at least that high (the dome itself can fall just
@@ -82,8 +82,7 @@ def test_lower_border_at_rib_8_on_the_mcl_and_rib_12_at_the_back(atlas, bare):
 def test_margin_makes_the_zone_larger_than_the_projection(bare, hazards):
     for view in ("anterior", "posterior", "lateral_right"):
         assert (
-            hazards.area("pleural_projection", view).area
-            > bare.area("pleural_projection", view).area * 1.05
+            hazards.area("pleural_projection", view).area > bare.area("pleural_projection", view).area * 1.05
         )
 
 
@@ -127,12 +126,7 @@ def test_zones_are_inside_the_figure_and_mirrored(atlas, hazards):
         left, right = zone.geometry(view, "left"), zone.geometry(view, "right")
         assert mirror(left).symmetric_difference(right).area < 1.0
     ant = hazards.area("pleural_projection", "anterior", "left")
-    assert (
-        mirror(ant)
-        .symmetric_difference(hazards.area("pleural_projection", "anterior", "right"))
-        .area
-        > 20
-    )
+    assert mirror(ant).symmetric_difference(hazards.area("pleural_projection", "anterior", "right")).area > 20
 
 
 def test_zones_follow_the_landmarks(atlas):

@@ -33,9 +33,7 @@ def test_assess_never_fails(view, x, y, sex, bmi, conditions):
     json.dumps(doc, allow_nan=False)
     assert doc["level"] in LEVELS
     if doc["inside"]:
-        own = [h["level"] for h in doc["hazards"]] + [
-            m["level"] for m in doc["modifiers"] if m["level"]
-        ]
+        own = [h["level"] for h in doc["hazards"]] + [m["level"] for m in doc["modifiers"] if m["level"]]
         assert doc["level"] == highest(own)
         assert doc["outside_message"] is None
     else:

@@ -33,9 +33,7 @@ def _all_texts_and_keys(atlas, hazards):
     out.append((DEPTH_CAVEAT, DEPTH_CAVEAT_SOURCES))
     out.append((DISCLAIMER, ("SAAHPC-thorax",)))
     # every modifier and advice line, at a sample of sites with every condition at once
-    everything = Patient.from_values(
-        bmi=17, conditions=list(SITE_CONDITIONS) + [q.id for q in QUESTIONS]
-    )
+    everything = Patient.from_values(bmi=17, conditions=list(SITE_CONDITIONS) + [q.id for q in QUESTIONS])
     for view in atlas.views:
         for zone in hazards.zones.values():
             for piece in zone.pieces:

@@ -127,8 +127,7 @@ def _limb_points(atlas):
             ),
         ]
     lfe, tt, acr = (
-        lat.landmark(n, "right")
-        for n in ("lateral_femoral_epicondyle", "tibial_tuberosity", "acromion")
+        lat.landmark(n, "right") for n in ("lateral_femoral_epicondyle", "tibial_tuberosity", "acromion")
     )
     out += [
         ("vastus_lateralis", "lateral_right", lfe.x + 6, lfe.y - 90),
@@ -148,9 +147,7 @@ def _pneumothorax(view, x, y):
 def test_thoracic_trigger_points_have_a_pneumothorax_hazard(atlas):
     points = _thoracic_points(atlas)
     assert {m for m, *_ in points} == THORACIC_MUSCLES
-    missing = [
-        (m, v, round(x, 1), round(y, 1)) for m, v, x, y in points if not _pneumothorax(v, x, y)
-    ]
+    missing = [(m, v, round(x, 1), round(y, 1)) for m, v, x, y in points if not _pneumothorax(v, x, y)]
     assert not missing
 
 

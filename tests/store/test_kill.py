@@ -108,9 +108,7 @@ def check(db: Path, expected: Expected) -> None:
         for mark_id, rev in expected.passes.items():
             assert (marks[mark_id][0] or 0) >= rev, f"lost an update of {mark_id}"
         # delete/restore: only the one action in flight at the kill may be unreported
-        differing = [
-            m for m, deleted in expected.deleted.items() if (marks[m][1] is not None) != deleted
-        ]
+        differing = [m for m, deleted in expected.deleted.items() if (marks[m][1] is not None) != deleted]
         assert len(differing) <= 1, differing
         for m in differing:
             expected.deleted[m] = marks[m][1] is not None

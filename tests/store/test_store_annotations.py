@@ -120,9 +120,7 @@ def test_update_delete_restore_with_audit(repo: SqliteRepository, session: Sessi
     assert repo.verify_audit() == []
 
 
-def test_links_must_be_live_records_of_the_same_session(
-    repo: SqliteRepository, session: Session
-) -> None:
+def test_links_must_be_live_records_of_the_same_session(repo: SqliteRepository, session: Session) -> None:
     other = repo.create_session(Session(patient_id=session.patient_id, clinician="Dr Test"))
     foreign = repo.add_mark(make_mark(other))
     with pytest.raises(ValidationError, match="another session"):
@@ -135,9 +133,7 @@ def test_links_must_be_live_records_of_the_same_session(
     assert repo.list_annotations(session.id) == []
 
 
-def test_an_arrow_whose_mark_was_deleted_can_still_change(
-    repo: SqliteRepository, session: Session
-) -> None:
+def test_an_arrow_whose_mark_was_deleted_can_still_change(repo: SqliteRepository, session: Session) -> None:
     mark = repo.add_mark(make_mark(session))
     arrow = repo.add_annotation(make_arrow(session, mark_id=mark.id))
     repo.delete_mark(mark.id)
@@ -200,9 +196,7 @@ def test_erase_patient_removes_annotations(db_path: Path) -> None:
         rows = repo.db.execute("SELECT id FROM annotations").fetchall()
         assert rows == [(kept.id,)]
         assert repo.verify_audit() == []
-    raw = b"".join(
-        p.read_bytes() for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)
-    )
+    raw = b"".join(p.read_bytes() for p in db_path.parent.iterdir() if p.name.startswith(db_path.name))
     assert b"Secret-annotation-text" not in raw
 
 
@@ -264,9 +258,7 @@ def test_upgrade_from_version_2_keeps_data_and_adds_annotations(tmp_path: Path) 
         arrow = repo.add_annotation(make_arrow(session, mark_id=mark.id))
     with open_store(path, backups=False) as repo:
         assert repo.load_session(session.id).annotations == (arrow,)
-        triggers = {
-            r[0] for r in repo.db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
-        }
+        triggers = {r[0] for r in repo.db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
         assert {"annotations_signed_insert", "annotations_signed_update"} <= triggers
 
 

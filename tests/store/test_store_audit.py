@@ -13,9 +13,7 @@ from dn_bodymap.charting.validation import ValidationError
 from dn_bodymap.store.repository import SqliteRepository
 
 
-def test_actions_are_audited_in_order(
-    repo: SqliteRepository, patient: Patient, session: Session
-) -> None:
+def test_actions_are_audited_in_order(repo: SqliteRepository, patient: Patient, session: Session) -> None:
     m = make_mark(session)
     ack = make_ack(m)
     repo.add_mark(m, ack)

@@ -38,9 +38,7 @@ def test_pain_area_soft_delete_and_restore(repo: SqliteRepository, session: Sess
     assert repo.load_session(session.id).pain_areas == (a,)
 
 
-def test_session_and_patient_soft_delete(
-    repo: SqliteRepository, patient: Patient, session: Session
-) -> None:
+def test_session_and_patient_soft_delete(repo: SqliteRepository, patient: Patient, session: Session) -> None:
     repo.delete_session(session.id)
     assert repo.list_sessions(patient.id) == []
     with pytest.raises(NotFoundError):
@@ -76,9 +74,7 @@ def test_erase_leaves_no_personal_data(db_path: Path) -> None:
         victim = repo.add_patient(make_patient(SECRET_NAME, record_number="SECRET-MRN-777"))
         ids: list[str] = [victim.id]
         for i in range(3):
-            s = repo.create_session(
-                Session(patient_id=victim.id, clinician="Dr Test", notes=SECRET_NOTE)
-            )
+            s = repo.create_session(Session(patient_id=victim.id, clinician="Dr Test", notes=SECRET_NOTE))
             m = make_mark(s, notes=SECRET_NOTE)
             repo.add_mark(m, make_ack(m, disclosed_text=SECRET_NOTE))
             repo.add_pain_area(make_area(s, notes=SECRET_NOTE, mark_id=m.id))

@@ -9,11 +9,7 @@ from dn_bodymap.store.repository import SqliteRepository
 
 
 def protocol_methods() -> list[str]:
-    return [
-        name
-        for name, value in vars(Repository).items()
-        if callable(value) and not name.startswith("_")
-    ]
+    return [name for name, value in vars(Repository).items() if callable(value) and not name.startswith("_")]
 
 
 def test_every_protocol_method_is_implemented_with_the_same_parameters() -> None:

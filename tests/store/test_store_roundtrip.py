@@ -31,9 +31,7 @@ def test_patient_roundtrip(repo: SqliteRepository) -> None:
     assert repo.get_patient(p.id) == p
 
 
-def test_session_roundtrip_with_consent_and_screening(
-    repo: SqliteRepository, patient: Patient
-) -> None:
+def test_session_roundtrip_with_consent_and_screening(repo: SqliteRepository, patient: Patient) -> None:
     s = Session(
         patient_id=patient.id,
         clinician="Dr Test",
@@ -201,9 +199,7 @@ def test_any_valid_mark_roundtrips(
     gauge: float | None,
     notes: str,
 ) -> None:
-    m = make_mark(
-        session, x=x, y=y, view=view, tenderness=tenderness, needle_gauge_mm=gauge, notes=notes
-    )
+    m = make_mark(session, x=x, y=y, view=view, tenderness=tenderness, needle_gauge_mm=gauge, notes=notes)
     repo.add_mark(m)
     assert repo.get_mark(m.id) == m
     assert repo.list_marks(session.id)[-1] == m

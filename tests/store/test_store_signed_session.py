@@ -62,9 +62,7 @@ def test_sql_triggers_are_a_backstop(repo: SqliteRepository, signed: dict) -> No
 
 def test_addenda_and_adverse_events_after_signing(repo: SqliteRepository, signed: dict) -> None:
     session = signed["session"]
-    add = repo.add_addendum(
-        Addendum(session_id=session.id, author="Dr Test", text="Soreness gone.")
-    )
+    add = repo.add_addendum(Addendum(session_id=session.id, author="Dr Test", text="Soreness gone."))
     event = repo.add_adverse_event(
         AdverseEvent(session_id=session.id, type="syncope", severity="significant")
     )

@@ -54,9 +54,7 @@ def snap_to_mark(
     return best[1], best[2]
 
 
-def area_at(
-    point: XY, areas: Iterable[tuple[str, BaseGeometry]], tolerance: float = 0.0
-) -> str | None:
+def area_at(point: XY, areas: Iterable[tuple[str, BaseGeometry]], tolerance: float = 0.0) -> str | None:
     """The pain area under ``point`` (or within ``tolerance`` of it); the smallest wins, so an
     arrow into a small patch inside a large one refers to the small one."""
     here = Point(point)
@@ -83,9 +81,7 @@ def arrow_from_drag(
     mark_id, start = snap_to_mark(finite[0], marks, tolerance)
     start, tip = _round(start), _round(finite[-1])
     if math.dist(start, tip) < MIN_ARROW_LENGTH:
-        raise AnnotationGestureError(
-            "No arrow drawn: press on a mark and drag to where its pain refers."
-        )
+        raise AnnotationGestureError("No arrow drawn: press on a mark and drag to where its pain refers.")
     return ArrowDraft(start, tip, mark_id, area_at(tip, areas, tolerance / 2))
 
 

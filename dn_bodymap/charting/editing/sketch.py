@@ -7,6 +7,7 @@ cap, so what is stored is always a valid area.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -47,7 +48,7 @@ def smooth(points: Sequence[XY], passes: int = 2) -> list[XY]:
         if len(pts) < 3:
             break
         out = [pts[0]]
-        for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+        for (x0, y0), (x1, y1) in itertools.pairwise(pts):
             out.append((0.75 * x0 + 0.25 * x1, 0.75 * y0 + 0.25 * y1))
             out.append((0.25 * x0 + 0.75 * x1, 0.25 * y0 + 0.75 * y1))
         out.append(pts[-1])

@@ -80,9 +80,7 @@ class PainDrawing:
         if len(text) > MAX_GEOJSON_BYTES:
             raise DrawingError("the drawing file is too large (over 5 MB)")
         try:
-            doc = json.loads(
-                text, parse_constant=_refuse_constant, object_pairs_hook=_no_duplicates
-            )
+            doc = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:
             raise DrawingError(f"not valid JSON: {exc.msg} (line {exc.lineno})") from None
         return cls.from_geojson(atlas, doc)
@@ -102,9 +100,7 @@ class PainDrawing:
             props = feature.get("properties") or {}
             view = props.get("view", default_view) if isinstance(props, Mapping) else default_view
             if view not in VIEWS:
-                raise DrawingError(
-                    f"feature {i}: properties.view must be one of {', '.join(VIEWS)}"
-                )
+                raise DrawingError(f"feature {i}: properties.view must be one of {', '.join(VIEWS)}")
             drawing.add(view, polygon_from_geojson(feature.get("geometry"), f"feature {i}"))
         return drawing.clipped(atlas)
 

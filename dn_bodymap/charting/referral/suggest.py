@@ -73,9 +73,7 @@ class ReferralIndex:
         for i, e in enumerate(self.entries):
             self._by_view.setdefault(e.view, []).append(i)
         self._trees = {
-            view: STRtree(
-                [shapely.union(self.entries[i].essential, self.entries[i].spill_only) for i in idx]
-            )
+            view: STRtree([shapely.union(self.entries[i].essential, self.entries[i].spill_only) for i in idx])
             for view, idx in self._by_view.items()
         }
 
@@ -131,9 +129,7 @@ def suggest(
             fit=round(fit, 4),
             essential_share=round(e / drawn_area, 4),
             spillover_share=round(SPILLOVER_WEIGHT * s / drawn_area, 4),
-            explanation=_explain(
-                tp, coverage, fit, e / drawn_area, SPILLOVER_WEIGHT * s / drawn_area
-            ),
+            explanation=_explain(tp, coverage, fit, e / drawn_area, SPILLOVER_WEIGHT * s / drawn_area),
         )
     ranked = sorted(best.values(), key=lambda s: (-s.score, s.muscle, s.side))
     return ranked[: max(0, top)]

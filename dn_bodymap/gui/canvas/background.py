@@ -53,7 +53,7 @@ class FigureItem(QGraphicsObject):
     def options(self) -> RenderOptions:
         return self._options
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+    def boundingRect(self) -> QRectF:
         return self._rect
 
     def _render(self, scale: float) -> None:
@@ -65,7 +65,13 @@ class FigureItem(QGraphicsObject):
         image = QImage(max(1, int(w)), max(1, int(h)), QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(0)
         painter = QPainter(image)
-        paint_view(painter, self._atlas, self._view, QRectF(0, 0, image.width(), image.height()), self._options)
+        paint_view(
+            painter,
+            self._atlas,
+            self._view,
+            QRectF(0, 0, image.width(), image.height()),
+            self._options,
+        )
         painter.end()
         self._image, self._image_scale = image, scale
 
@@ -74,10 +80,12 @@ class FigureItem(QGraphicsObject):
             self._render(self._wanted_scale)
             self.update()
 
-    def paint(  # noqa: D102 - Qt override
+    def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        device_scale = painter.worldTransform().m11() * (painter.device().devicePixelRatioF() if painter.device() else 1.0)
+        device_scale = painter.worldTransform().m11() * (
+            painter.device().devicePixelRatioF() if painter.device() else 1.0
+        )
         if widget is None:  # printing or exporting: draw the vectors directly
             paint_view(painter, self._atlas, self._view, self._rect, self._options)
             return

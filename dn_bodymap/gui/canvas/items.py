@@ -139,11 +139,11 @@ class MarkItem(QGraphicsObject):
         painter.setPen(QColor("white"))
         painter.drawText(QRectF(1, -14, 14, 13), Qt.AlignmentFlag.AlignCenter, "!")
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event) -> None:
         self._press_pos = QPointF(self.pos())
         super().mousePressEvent(event)
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)
         start, self._press_pos = self._press_pos, None
         if start is not None and (start - self.pos()).manhattanLength() > 0.5:
@@ -176,7 +176,9 @@ class PainAreaItem(QGraphicsPathItem):
         pen.setCosmetic(True)
         self.setPen(pen)
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         super().paint(painter, option, widget)
         hatch = QUALITY_HATCH.get(self.quality)
         if hatch is not None:
@@ -231,8 +233,11 @@ class ArrowItem(QGraphicsPathItem):
         half = self.HEAD_HALF_WIDTH * head / self.HEAD_LENGTH
         base = QPointF(tip.x() - ux * head, tip.y() - uy * head)
         self._head = QPolygonF(
-            [tip, QPointF(base.x() - uy * half, base.y() + ux * half),
-             QPointF(base.x() + uy * half, base.y() - ux * half)]
+            [
+                tip,
+                QPointF(base.x() - uy * half, base.y() + ux * half),
+                QPointF(base.x() + uy * half, base.y() - ux * half),
+            ]
         )
         self._line = QPainterPath(self.points[0])
         for p in self.points[1:-1]:

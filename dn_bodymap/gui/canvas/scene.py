@@ -16,7 +16,7 @@ from dn_bodymap.render.view_painter import RenderOptions
 class BodyMapScene(QGraphicsScene):
     """Scene coordinates are atlas units; items are keyed by record id for targeted refresh."""
 
-    markMoved = Signal(str, QPointF, QPointF)  # noqa: N815 - Qt signal naming
+    markMoved = Signal(str, QPointF, QPointF)
     annotationMoved = Signal(str, QPointF, QPointF)  # a note dragged: id, from, to (Qt naming)
 
     def __init__(self, atlas: Atlas, view: str, options: RenderOptions) -> None:
@@ -35,7 +35,9 @@ class BodyMapScene(QGraphicsScene):
         self.figure.set_options(options)
 
     # -- marks -----------------------------------------------------------------------------
-    def upsert_mark(self, mark_id: str, x: float, y: float, label: str, level: str | None, active: bool) -> MarkItem:
+    def upsert_mark(
+        self, mark_id: str, x: float, y: float, label: str, level: str | None, active: bool
+    ) -> MarkItem:
         item = self.marks.get(mark_id)
         if item is None:
             item = MarkItem(mark_id)
@@ -100,7 +102,9 @@ class BodyMapScene(QGraphicsScene):
             self.removeItem(item)
 
     # -- previous session as a faded overlay --------------------------------------------------
-    def set_overlay(self, marks: list[tuple[float, float, str]], areas: list[tuple[BaseGeometry, str]]) -> None:
+    def set_overlay(
+        self, marks: list[tuple[float, float, str]], areas: list[tuple[BaseGeometry, str]]
+    ) -> None:
         for item in [*self.overlay_marks, *self.overlay_areas]:
             self.removeItem(item)
         self.overlay_marks, self.overlay_areas = [], []

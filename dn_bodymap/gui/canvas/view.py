@@ -28,9 +28,9 @@ class Tool(StrEnum):
 class BodyMapView(QGraphicsView):
     """Gestures leave as plain atlas-unit points; the session controller decides what they mean."""
 
-    placeRequested = Signal(str, float, float)  # noqa: N815 view, x, y
-    strokeFinished = Signal(str, str, list)  # noqa: N815 view, tool, [(x, y), …]
-    zoomChanged = Signal(float)  # noqa: N815
+    placeRequested = Signal(str, float, float)
+    strokeFinished = Signal(str, str, list)
+    zoomChanged = Signal(float)
     arrowFinished = Signal(str, list)  # view, [(x, y) start, (x, y) tip] (Qt naming)
     noteRequested = Signal(str, float, float)  # view, x, y (Qt naming)
 
@@ -75,33 +75,36 @@ class BodyMapView(QGraphicsView):
     def zoom(self) -> float:
         return self._zoom
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if abs(self._zoom - 1.0) < 1e-6:
             self.fit()
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self.fit()
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+    def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120.0
         if steps:
             self.zoom_by(1.15**steps)
         event.accept()
 
-    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+    def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Gesture:
             pinch = event.gesture(Qt.GestureType.PinchGesture)
             if pinch is not None:
                 self.zoom_by(pinch.scaleFactor())
                 return True
-        if event.type() == QEvent.Type.NativeGesture and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
+        if (
+            event.type() == QEvent.Type.NativeGesture
+            and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
+        ):
             self.zoom_by(1.0 + event.value())
             return True
         return super().viewportEvent(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_by(1.25)
@@ -124,7 +127,7 @@ class BodyMapView(QGraphicsView):
     def _item_at(self, event: QMouseEvent):
         return self.itemAt(event.position().toPoint())
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.MiddleButton or (
             self.tool == Tool.PAN and event.button() == Qt.MouseButton.LeftButton
         ):
@@ -148,7 +151,11 @@ class BodyMapView(QGraphicsView):
             event.accept()
             return
         if self.tool == Tool.MARK:
-            if isinstance(item, MarkItem | PainAreaItem | ArrowItem | NoteItem) and item.isEnabled() and item.flags() & item.GraphicsItemFlag.ItemIsSelectable:
+            if (
+                isinstance(item, MarkItem | PainAreaItem | ArrowItem | NoteItem)
+                and item.isEnabled()
+                and item.flags() & item.GraphicsItemFlag.ItemIsSelectable
+            ):
                 super().mousePressEvent(event)
                 return
             p = self.mapToScene(event.position().toPoint())
@@ -161,7 +168,7 @@ class BodyMapView(QGraphicsView):
         self._start_preview()
         event.accept()
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._panning is not None:
             delta = event.position() - self._panning
             self._panning = event.position()
@@ -181,7 +188,7 @@ class BodyMapView(QGraphicsView):
             return
         super().mouseMoveEvent(event)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._panning is not None:
             self._panning = None
             self.set_tool(self.tool)

@@ -4,9 +4,21 @@ glance (active → latent → not found, tenderness, referral reproduced)."""
 from __future__ import annotations
 
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-STATE_COLOURS = {"active": QColor("#f8c9c4"), "latent": QColor("#fde9b8"), "resolved": QColor("#cdebd0")}
+STATE_COLOURS = {
+    "active": QColor("#f8c9c4"),
+    "latent": QColor("#fde9b8"),
+    "resolved": QColor("#cdebd0"),
+}
 
 
 def history_rows(chart, atlas) -> tuple[list[str], list[tuple[str, list[str]]]]:
@@ -57,8 +69,10 @@ class TriggerPointHistoryDialog(QDialog):
                     item.setForeground(QColor("#222"))
                 table.setItem(r, c, item)
         self.table = table
-        legend = QLabel("active / latent as charted; T = tenderness 0–10; ref+ = referral reproduced; "
-                        "resolved = not found at a later visit")
+        legend = QLabel(
+            "active / latent as charted; T = tenderness 0–10; ref+ = referral reproduced; "
+            "resolved = not found at a later visit"
+        )
         legend.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

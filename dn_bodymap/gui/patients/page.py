@@ -22,11 +22,11 @@ from dn_bodymap.charting.repository import Repository
 
 
 class PatientsPage(QWidget):
-    openSession = Signal(str)  # noqa: N815 - session id
-    newSession = Signal(str, str)  # noqa: N815 - patient id, mode: blank|copy|overlay
-    newPatient = Signal()  # noqa: N815
-    editPatient = Signal(str)  # noqa: N815
-    showHistory = Signal(str)  # noqa: N815
+    openSession = Signal(str)
+    newSession = Signal(str, str)
+    newPatient = Signal()
+    editPatient = Signal(str)
+    showHistory = Signal(str)
 
     def __init__(self, repo: Repository, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,14 +109,18 @@ class PatientsPage(QWidget):
         self.show_archived.toggled.connect(lambda _: self.refresh())
         self.patients.currentItemChanged.connect(lambda *_: self._show_patient())
         self.new_button.clicked.connect(self.newPatient)
-        self.edit_button.clicked.connect(lambda: self.current_patient() and self.editPatient.emit(self.current_patient()))
+        self.edit_button.clicked.connect(
+            lambda: self.current_patient() and self.editPatient.emit(self.current_patient())
+        )
         self.archive_button.clicked.connect(self._toggle_archive)
         self.start_button.clicked.connect(lambda: self._new_session("blank"))
         self.copy_button.clicked.connect(lambda: self._new_session("copy"))
         self.overlay_button.clicked.connect(lambda: self._new_session("overlay"))
         self.open_button.clicked.connect(self._open_selected)
         self.sessions.cellDoubleClicked.connect(lambda *_: self._open_selected())
-        self.history_button.clicked.connect(lambda: self.current_patient() and self.showHistory.emit(self.current_patient()))
+        self.history_button.clicked.connect(
+            lambda: self.current_patient() and self.showHistory.emit(self.current_patient())
+        )
         self.refresh()
 
     def current_patient(self) -> str | None:
@@ -125,14 +129,18 @@ class PatientsPage(QWidget):
 
     def refresh(self, select: str | None = None) -> None:
         select = select or self.current_patient()
-        rows = self.repo.search_patients(self.search.text(), include_archived=self.show_archived.isChecked(), limit=200)
+        rows = self.repo.search_patients(
+            self.search.text(), include_archived=self.show_archived.isChecked(), limit=200
+        )
         self.patients.blockSignals(True)
         self.patients.clear()
         for summary in rows:
             p = summary.patient
             last = f" · last {summary.last_session_at[:10]}" if summary.last_session_at else ""
             text = f"{p.display_name}" + (f"  [{p.record_number}]" if p.record_number else "")
-            item = QListWidgetItem(f"{text}\n{summary.session_count} session(s){last}" + (" · archived" if p.archived else ""))
+            item = QListWidgetItem(
+                f"{text}\n{summary.session_count} session(s){last}" + (" · archived" if p.archived else "")
+            )
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             self.patients.addItem(item)
         self.patients.blockSignals(False)
@@ -147,8 +155,15 @@ class PatientsPage(QWidget):
     def _show_patient(self) -> None:
         pid = self.current_patient()
         enabled = pid is not None
-        for b in (self.edit_button, self.archive_button, self.start_button, self.copy_button,
-                  self.overlay_button, self.open_button, self.history_button):
+        for b in (
+            self.edit_button,
+            self.archive_button,
+            self.start_button,
+            self.copy_button,
+            self.overlay_button,
+            self.open_button,
+            self.history_button,
+        ):
             b.setEnabled(enabled)
         self.sessions.setRowCount(0)
         if pid is None:
@@ -158,8 +173,11 @@ class PatientsPage(QWidget):
             return
         patient = self.repo.get_patient(pid)
         self.title.setText(patient.display_name)
-        bits = [f"Record {patient.record_number}" if patient.record_number else "", patient.date_of_birth or "",
-                str(patient.sex) if patient.sex else ""]
+        bits = [
+            f"Record {patient.record_number}" if patient.record_number else "",
+            patient.date_of_birth or "",
+            str(patient.sex) if patient.sex else "",
+        ]
         self.details.setText(" · ".join(b for b in bits if b))
         self.archive_button.setText("Unarchive" if patient.archived else "Archive")
         summaries = sorted(self.repo.list_sessions(pid), key=lambda s: s.session.started_at, reverse=True)
@@ -167,7 +185,9 @@ class PatientsPage(QWidget):
         for r, s in enumerate(summaries):
             sess = s.session
             pain = f"{_fmt(sess.pain_pre)} → {_fmt(sess.pain_post)}"
-            for c, text in enumerate((sess.started_at[:16].replace("T", " "), str(sess.status), str(s.mark_count), pain)):
+            for c, text in enumerate(
+                (sess.started_at[:16].replace("T", " "), str(sess.status), str(s.mark_count), pain)
+            ):
                 cell = QTableWidgetItem(text)
                 cell.setData(Qt.ItemDataRole.UserRole, sess.id)
                 self.sessions.setItem(r, c, cell)
@@ -175,7 +195,12 @@ class PatientsPage(QWidget):
             self.sessions.selectRow(0)
         self.copy_button.setEnabled(bool(summaries))
         self.overlay_button.setEnabled(bool(summaries))
-        self.chart.set_points([(s.session.started_at[5:10], s.session.pain_pre, s.session.pain_post) for s in reversed(summaries)])
+        self.chart.set_points(
+            [
+                (s.session.started_at[5:10], s.session.pain_pre, s.session.pain_post)
+                for s in reversed(summaries)
+            ]
+        )
 
     def _toggle_archive(self) -> None:
         pid = self.current_patient()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -21,7 +23,7 @@ class PainChart(QWidget):
         self.points = points
         self.update()
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
@@ -30,7 +32,11 @@ class PainChart(QWidget):
         for level in (0, 5, 10):
             y = area.bottom() - area.height() * level / 10
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
-            p.drawText(QRectF(0, y - 8, 26, 16), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(level))
+            p.drawText(
+                QRectF(0, y - 8, 26, 16),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                str(level),
+            )
         if not self.points:
             p.drawText(area, Qt.AlignmentFlag.AlignCenter, "No pain scores yet")
             return
@@ -41,10 +47,13 @@ class PainChart(QWidget):
             x = area.left() + (i * step if n > 1 else area.width() / 2)
             return QPointF(x, area.bottom() - area.height() * value / 10)
 
-        for idx, (colour, hollow) in ((1, (QColor("#c62828"), False)), (2, (QColor("#1565c0"), True))):
+        for idx, (colour, hollow) in (
+            (1, (QColor("#c62828"), False)),
+            (2, (QColor("#1565c0"), True)),
+        ):
             series = [(i, pt[idx]) for i, pt in enumerate(self.points) if pt[idx] is not None]
             p.setPen(QPen(colour, 2))
-            for (i0, v0), (i1, v1) in zip(series, series[1:], strict=False):
+            for (i0, v0), (i1, v1) in itertools.pairwise(series):
                 p.drawLine(at(i0, v0), at(i1, v1))
             for i, v in series:
                 p.setBrush(pal.base() if hollow else colour)

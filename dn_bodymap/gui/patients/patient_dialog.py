@@ -37,10 +37,19 @@ class PatientDialog(QDialog):
         self.dob.setMinimumDate(QDate(1900, 1, 1))
         self.dob.setMaximumDate(QDate.currentDate())
         self.dob.setSpecialValueText("not recorded")
-        self.dob.setDate(QDate.fromString(patient.date_of_birth, "yyyy-MM-dd") if patient and patient.date_of_birth else self.dob.minimumDate())
+        self.dob.setDate(
+            QDate.fromString(patient.date_of_birth, "yyyy-MM-dd")
+            if patient and patient.date_of_birth
+            else self.dob.minimumDate()
+        )
         self.dob.setAccessibleName("Date of birth")
         self.sex = QComboBox()
-        for text, value in (("Not recorded", None), ("Female", "female"), ("Male", "male"), ("Other", "other")):
+        for text, value in (
+            ("Not recorded", None),
+            ("Female", "female"),
+            ("Male", "male"),
+            ("Other", "other"),
+        ):
             self.sex.addItem(text, value)
         if patient and patient.sex:
             self.sex.setCurrentIndex(max(0, self.sex.findData(str(patient.sex))))
@@ -63,7 +72,9 @@ class PatientDialog(QDialog):
         self.error = QLabel("")
         self.error.setStyleSheet("color:#c62828")
         self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
@@ -85,7 +96,9 @@ class PatientDialog(QDialog):
         values = dict(
             display_name=self.name.text().strip(),
             record_number=self.record_number.text().strip() or None,
-            date_of_birth=None if self.dob.date() == self.dob.minimumDate() else self.dob.date().toString("yyyy-MM-dd"),
+            date_of_birth=None
+            if self.dob.date() == self.dob.minimumDate()
+            else self.dob.date().toString("yyyy-MM-dd"),
             sex=self.sex.currentData(),
             height_cm=None if self.height.value() < 30 else self.height.value(),
             weight_kg=None if self.weight.value() < 1 else self.weight.value(),

@@ -43,7 +43,9 @@ class HazardAcknowledgementDialog(QDialog):
         self.setObjectName("hazardAcknowledgementDialog")
         self.setMinimumWidth(560)
         level = assessment.level
-        head = QLabel(f"<h2 style='color:#c62828'>{LEVEL_TEXT.get(level, level.upper())}: {escape(what)}</h2>")
+        head = QLabel(
+            f"<h2 style='color:#c62828'>{LEVEL_TEXT.get(level, level.upper())}: {escape(what)}</h2>"
+        )
         head.setTextFormat(Qt.TextFormat.RichText)
         body = QTextBrowser()
         body.setOpenExternalLinks(False)
@@ -73,7 +75,9 @@ class HazardAcknowledgementDialog(QDialog):
         form = QFormLayout()
         form.addRow("Technique chosen", self.technique)
         form.addRow("Disclosed to the patient", self.disclosed)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Acknowledge and keep the mark")
         self.ok_button.setEnabled(False)

@@ -3,13 +3,34 @@ Alberta; see reference/safety.md §5.4)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from dn_bodymap.charting.records import AdverseEvent
 
-TYPES = ["Post-needling soreness", "Bruising", "Bleeding", "Pain during treatment", "Vasovagal response / fainting",
-         "Aggravation of symptoms", "Drowsiness or fatigue", "Headache", "Nausea", "Suspected pneumothorax",
-         "Nerve irritation", "Infection", "Broken or retained needle", "Other"]
+TYPES = [
+    "Post-needling soreness",
+    "Bruising",
+    "Bleeding",
+    "Pain during treatment",
+    "Vasovagal response / fainting",
+    "Aggravation of symptoms",
+    "Drowsiness or fatigue",
+    "Headache",
+    "Nausea",
+    "Suspected pneumothorax",
+    "Nerve irritation",
+    "Infection",
+    "Broken or retained needle",
+    "Other",
+]
 SEVERITIES = [
     ("mild", "Mild — brief and reversible"),
     ("significant", "Significant — needs medical care or limits activities"),
@@ -34,7 +55,9 @@ class AdverseEventDialog(QDialog):
         self.notes.setAccessibleName("What happened and what was done")
         self.error = QLabel()
         self.error.setStyleSheet("color:#c62828")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)

@@ -44,9 +44,9 @@ WIDE_SCREEN_PX = 640
 class CanvasPanel(QWidget):
     """Owns one scene per view; shows one view, or front and back side by side when wide."""
 
-    toolChanged = Signal(str)  # noqa: N815
-    qualityChanged = Signal(str)  # noqa: N815
-    brushWidthChanged = Signal(float)  # noqa: N815
+    toolChanged = Signal(str)
+    qualityChanged = Signal(str)
+    brushWidthChanged = Signal(float)
 
     def __init__(self, atlas: Atlas, options_factory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,7 +72,12 @@ class CanvasPanel(QWidget):
         self.tool_actions: dict[Tool, QAction] = {}
         group = QActionGroup(self)
         for tool, text, key, tip in (
-            (Tool.MARK, "Trigger point", "T", "Click to mark a trigger point; drag a mark to move it"),
+            (
+                Tool.MARK,
+                "Trigger point",
+                "T",
+                "Click to mark a trigger point; drag a mark to move it",
+            ),
             (Tool.BRUSH, "Brush", "B", "Paint where the pain refers"),
             (Tool.LASSO, "Outline", "L", "Draw round an area of referred pain"),
             (Tool.ERASER, "Eraser", "E", "Rub out part of a pain area"),
@@ -96,7 +101,9 @@ class CanvasPanel(QWidget):
         self.quality_box.setToolTip("Quality of the pain being drawn")
         for key, text in QUALITIES:
             self.quality_box.addItem(text, key)
-        self.quality_box.currentIndexChanged.connect(lambda _: self.qualityChanged.emit(self.quality_box.currentData()))
+        self.quality_box.currentIndexChanged.connect(
+            lambda _: self.qualityChanged.emit(self.quality_box.currentData())
+        )
         self.options_bar.addWidget(QLabel(" Quality "))
         self.options_bar.addWidget(self.quality_box)
         self.width_slider = QSlider(Qt.Orientation.Horizontal)
@@ -115,7 +122,9 @@ class CanvasPanel(QWidget):
         self.options_bar.addSeparator()
         self.layers_button = QToolButton()
         self.layers_button.setText("Layers")
-        self.layers_button.setToolTip("Show muscles by depth, regions, labels, hazard zones, the previous session")
+        self.layers_button.setToolTip(
+            "Show muscles by depth, regions, labels, hazard zones, the previous session"
+        )
         self.layers_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.layers_button.setMenu(self._layers_menu())
         self.options_bar.addWidget(self.layers_button)
@@ -231,7 +240,7 @@ class CanvasPanel(QWidget):
         pair = self.side_by_side and self.width() >= WIDE_SCREEN_PX and view in ("anterior", "posterior")
         for v, widget in self.views.items():
             widget.setVisible(v == view or (pair and v in ("anterior", "posterior")))
-        for v, widget in self.views.items():
+        for widget in self.views.values():
             if widget.isVisible():
                 widget.fit()
 
@@ -239,7 +248,7 @@ class CanvasPanel(QWidget):
         self.side_by_side = on
         self.show_view(self.current)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.show_view(self.current)
 

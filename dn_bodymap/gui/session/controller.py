@@ -40,7 +40,15 @@ from dn_bodymap.charting.editing.annotate import (
     note_anchor,
     note_text,
 )
-from dn_bodymap.charting.editing.sketch import SketchError, brush_area, erase, from_record, lasso_area, merge, to_record
+from dn_bodymap.charting.editing.sketch import (
+    SketchError,
+    brush_area,
+    erase,
+    from_record,
+    lasso_area,
+    merge,
+    to_record,
+)
 from dn_bodymap.charting.records import Annotation, HazardAcknowledgement, Mark, PainArea, Session
 from dn_bodymap.charting.repository import Repository
 from dn_bodymap.gui.session.hazard_check import Assessment, assess_site, level_rank
@@ -69,7 +77,7 @@ class Identification:
 
 class SessionController(QObject):
     changed = Signal(object, object)  # Changes, initiator
-    saveStateChanged = Signal(str, bool)  # noqa: N815 - message, ok
+    saveStateChanged = Signal(str, bool)
     message = Signal(str)  # a plain sentence for the status bar
     refused = Signal(str)  # an action that could not be done, with why
 
@@ -147,8 +155,10 @@ class SessionController(QObject):
         if not sites:
             return [], 0
         f = self.patient_factors()
-        review = review_session(sites, Factors.from_values(sex=f.get("sex"), bmi=f.get("bmi"),
-                                                            conditions=f.get("conditions")))
+        review = review_session(
+            sites,
+            Factors.from_values(sex=f.get("sex"), bmi=f.get("bmi"), conditions=f.get("conditions")),
+        )
         texts = [f"{w.message} [{', '.join(w.sources)}]" for w in review.warnings]
         return texts, review.high_level_sites
 
@@ -182,7 +192,7 @@ class SessionController(QObject):
         except ValidationError as exc:
             self.refused.emit(str(exc))
             return False
-        except Exception as exc:  # noqa: BLE001 - storage faults: keep the edit and retry
+        except Exception as exc:
             if not _is_storage_fault(exc):
                 raise
             self.pending.append((command, initiator))
@@ -197,7 +207,7 @@ class SessionController(QObject):
             command, initiator = self.pending[0]
             try:
                 self.editing.execute(command, initiator)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 if not _is_storage_fault(exc):
                     self.pending.pop(0)
                     self.refused.emit(str(exc))
@@ -208,7 +218,9 @@ class SessionController(QObject):
         self.retry_timer.stop()
         self.saveStateChanged.emit("All changes saved", True)
 
-    def _acknowledge(self, assessment: Assessment, mark_id: str, what: str) -> HazardAcknowledgement | None | bool:
+    def _acknowledge(
+        self, assessment: Assessment, mark_id: str, what: str
+    ) -> HazardAcknowledgement | bool | None:
         """None: no acknowledgement needed; False: the clinician cancelled; else the record."""
         if not assessment.needs_acknowledgement:
             return None
@@ -236,7 +248,11 @@ class SessionController(QObject):
             self.refused.emit("That point is outside the figure.")
             return None
         muscle = muscle_id or (ident.muscles[0][0] if ident.muscles else None)
-        tp = ident.trigger_point if muscle_id in (None, ident.muscles[0][0] if ident.muscles else None) else None
+        tp = (
+            ident.trigger_point
+            if muscle_id in (None, ident.muscles[0][0] if ident.muscles else None)
+            else None
+        )
         if muscle_id and self.library is not None:
             nearest = self.library.nearest(view, ident.side, x, y, [muscle_id])
             tp = nearest.id if nearest else None
@@ -333,7 +349,9 @@ class SessionController(QObject):
     def delete_mark(self, mark_id: str) -> bool:
         return self._execute(DeleteMark(self.repo.get_mark(mark_id)))  # type: ignore[arg-type]
 
-    def edit_session(self, initiator: object | None = None, text: str = "Edit session", **fields: Any) -> bool:
+    def edit_session(
+        self, initiator: object | None = None, text: str = "Edit session", **fields: Any
+    ) -> bool:
         before = self.session
         try:
             after = dataclasses.replace(before, **fields)
@@ -352,7 +370,11 @@ class SessionController(QObject):
         try:
             if tool == "eraser":
                 return self._erase(view, brush_area(points, self.brush_width, figure))
-            geom = brush_area(points, self.brush_width, figure) if tool == "brush" else lasso_area(points, figure)
+            geom = (
+                brush_area(points, self.brush_width, figure)
+                if tool == "brush"
+                else lasso_area(points, figure)
+            )
         except SketchError as exc:
             self.message.emit(str(exc))
             return False
@@ -386,7 +408,9 @@ class SessionController(QObject):
             if rest.is_empty or rest.area < 4.0:
                 self._execute(DeletePainArea(area, "Erase pain area"))
             else:
-                self._execute(UpdatePainArea(area, dataclasses.replace(area, geometry=to_record(rest)), "Erase"))
+                self._execute(
+                    UpdatePainArea(area, dataclasses.replace(area, geometry=to_record(rest)), "Erase")
+                )
         return touched
 
     def delete_area(self, area_id: str) -> bool:
@@ -423,7 +447,10 @@ class SessionController(QObject):
             self.message.emit(str(exc))
             return None
         arrow = self._new_annotation(
-            view=view, kind="arrow", points=draft.points, mark_id=draft.mark_id,
+            view=view,
+            kind="arrow",
+            points=draft.points,
+            mark_id=draft.mark_id,
             pain_area_id=draft.pain_area_id,
         )
         if arrow is None or not self._execute(AddAnnotation(arrow, "Draw arrow")):
@@ -500,7 +527,7 @@ class SessionController(QObject):
             return False
         try:
             self.repo.sign_session(self.session_id, signed_by)  # type: ignore[arg-type]
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.refused.emit(f"Could not sign: {exc}")
             return False
         self.editing.clear_history()
@@ -510,7 +537,11 @@ class SessionController(QObject):
 
     # -- labels -----------------------------------------------------------------------------
     def _mark_label(self, mark: Mark) -> str:
-        name = self.atlas.muscles[mark.muscle_id].name if mark.muscle_id in self.atlas.muscles else "Unidentified"
+        name = (
+            self.atlas.muscles[mark.muscle_id].name
+            if mark.muscle_id in self.atlas.muscles
+            else "Unidentified"
+        )
         return f"{name} ({mark.side})"
 
     def mark_label(self, mark: Mark) -> str:

@@ -48,8 +48,13 @@ def assess_site(view: str, x: float, y: float, factors: dict[str, Any] | None = 
     doc = assess_document(view, x, y, **(factors or {}))
     hits = tuple(
         HazardHit(
-            h["id"], h["kind"], h["level"], h.get("structure", ""), h.get("message", ""),
-            h.get("guidance", ""), tuple(h.get("sources", ())),
+            h["id"],
+            h["kind"],
+            h["level"],
+            h.get("structure", ""),
+            h.get("message", ""),
+            h.get("guidance", ""),
+            tuple(h.get("sources", ())),
         )
         for h in doc.get("hazards", [])
     )

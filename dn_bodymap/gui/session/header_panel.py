@@ -94,16 +94,26 @@ class SessionHeader(QWidget):
 
     def _connect(self) -> None:
         c = self.controller
-        self.pain_pre.valueChanged.connect(lambda v: c.edit_session(self, "Pain before", pain_pre=None if v < 0 else v))
-        self.pain_post.valueChanged.connect(lambda v: c.edit_session(self, "Pain after", pain_post=None if v < 0 else v))
-        self.position.currentTextChanged.connect(lambda t: c.edit_session(self, "Position", patient_position=t.strip() or None))
+        self.pain_pre.valueChanged.connect(
+            lambda v: c.edit_session(self, "Pain before", pain_pre=None if v < 0 else v)
+        )
+        self.pain_post.valueChanged.connect(
+            lambda v: c.edit_session(self, "Pain after", pain_post=None if v < 0 else v)
+        )
+        self.position.currentTextChanged.connect(
+            lambda t: c.edit_session(self, "Position", patient_position=t.strip() or None)
+        )
         self.notes.textChanged.connect(lambda: c.edit_session(self, "Notes", notes=self.notes.toPlainText()))
-        self.advice.textChanged.connect(lambda: c.edit_session(self, "Advice", advice_given=self.advice.toPlainText()))
+        self.advice.textChanged.connect(
+            lambda: c.edit_session(self, "Advice", advice_given=self.advice.toPlainText())
+        )
         self.plan.textChanged.connect(lambda: c.edit_session(self, "Plan", plan=self.plan.toPlainText()))
         self.consent_type.activated.connect(lambda _: self._save_consent())
         self.pneumothorax.toggled.connect(lambda _: self._save_consent())
         self.copy_given.toggled.connect(lambda _: self._save_consent())
-        c.changed.connect(lambda changes, initiator: self.refresh() if changes.session and initiator is not self else None)
+        c.changed.connect(
+            lambda changes, initiator: self.refresh() if changes.session and initiator is not self else None
+        )
 
     def _save_consent(self) -> None:
         from dn_bodymap.charting.records import Consent
@@ -129,7 +139,9 @@ class SessionHeader(QWidget):
         self.title.setText(f"{patient.display_name} — {s.started_at[:16].replace('T', ' ')} UTC")
         signed = str(s.status) == "signed"
         self.status.setText(
-            f"Signed by {s.signed_by} at {str(s.signed_at)[:16].replace('T', ' ')}" if signed else f"Draft · {s.clinician}"
+            f"Signed by {s.signed_by} at {str(s.signed_at)[:16].replace('T', ' ')}"
+            if signed
+            else f"Draft · {s.clinician}"
         )
         blockers = [QSignalBlocker(w) for w in self.findChildren(QWidget)]
         self.pain_pre.setValue(-1 if s.pain_pre is None else s.pain_pre)
@@ -142,7 +154,9 @@ class SessionHeader(QWidget):
         if self.plan.toPlainText() != s.plan:
             self.plan.setPlainText(s.plan)
         consent = s.consent
-        self.consent_type.setCurrentIndex(max(0, self.consent_type.findData(str(consent.type) if consent else None)))
+        self.consent_type.setCurrentIndex(
+            max(0, self.consent_type.findData(str(consent.type) if consent else None))
+        )
         self.pneumothorax.setChecked(bool(consent and consent.pneumothorax_discussed))
         self.copy_given.setChecked(bool(consent and consent.patient_copy_given))
         self.screening_label.setText(f"Screening: {s.screening_result or 'not done'}")

@@ -26,8 +26,18 @@ from PySide6.QtWidgets import (
 from dn_bodymap.charting.records import Mark
 from dn_bodymap.gui.session.controller import SessionController
 
-TECHNIQUES = ["", "Fast-in fast-out (pistoning)", "Static", "Rotation", "Pincer grip", "Flat palpation",
-              "Rib bracketing", "Intercostal blocking", "Ultrasound-guided", "Electrical stimulation"]
+TECHNIQUES = [
+    "",
+    "Fast-in fast-out (pistoning)",
+    "Static",
+    "Rotation",
+    "Pincer grip",
+    "Flat palpation",
+    "Rib bracketing",
+    "Intercostal blocking",
+    "Ultrasound-guided",
+    "Electrical stimulation",
+]
 POSITIONS = ["", "Prone", "Prone with bolster", "Supine", "Side-lying", "Sitting"]
 
 
@@ -140,8 +150,15 @@ class MarkInspector(QWidget):
 
     def _connect(self) -> None:
         c = self.controller
-        self.muscle.activated.connect(lambda _: self._edit(muscle_id=self.muscle.currentData(), trigger_point_id=self._nearest_tp(self.muscle.currentData())))
-        self.trigger_point.activated.connect(lambda _: self._edit(trigger_point_id=self.trigger_point.currentData()))
+        self.muscle.activated.connect(
+            lambda _: self._edit(
+                muscle_id=self.muscle.currentData(),
+                trigger_point_id=self._nearest_tp(self.muscle.currentData()),
+            )
+        )
+        self.trigger_point.activated.connect(
+            lambda _: self._edit(trigger_point_id=self.trigger_point.currentData())
+        )
         self.activity.activated.connect(lambda _: self._edit(activity=self.activity.currentData()))
         self.tenderness.valueChanged.connect(lambda v: self._edit(tenderness=None if v < 0 else v))
         self.referral.toggled.connect(lambda on: self._edit(referral_reproduced=on))
@@ -154,7 +171,9 @@ class MarkInspector(QWidget):
         self.passes.valueChanged.connect(lambda v: self._edit(passes=None if v < 0 else v))
         self.duration.valueChanged.connect(lambda v: self._edit(duration_s=None if v < 0 else float(v)))
         self.position.currentTextChanged.connect(lambda t: self._edit(patient_position=t.strip() or None))
-        self.response.editingFinished.connect(lambda: self._edit(response=self.response.text().strip() or None))
+        self.response.editingFinished.connect(
+            lambda: self._edit(response=self.response.text().strip() or None)
+        )
         self.notes.editingFinished.connect(lambda: self._edit(notes=self.notes.text()))
         self.delete_button.clicked.connect(self._delete)
         c.changed.connect(self._on_changed)
@@ -182,11 +201,17 @@ class MarkInspector(QWidget):
         mark = self.controller.repo.get_mark(self.mark_id)
         from dn_bodymap.atlas.model import Side
 
-        tp = self.controller.library.nearest(str(mark.view), Side(str(mark.side)), mark.x, mark.y, [muscle_id])
+        tp = self.controller.library.nearest(
+            str(mark.view), Side(str(mark.side)), mark.x, mark.y, [muscle_id]
+        )
         return tp.id if tp else None
 
     def _on_changed(self, changes, initiator) -> None:
-        if self.mark_id and (self.mark_id in changes.marks or changes.acknowledgements) and initiator is not self:
+        if (
+            self.mark_id
+            and (self.mark_id in changes.marks or changes.acknowledgements)
+            and initiator is not self
+        ):
             self.show_mark(self.mark_id)
 
     def show_mark(self, mark_id: str | None) -> None:
@@ -194,7 +219,7 @@ class MarkInspector(QWidget):
         if mark_id is not None:
             try:
                 mark = self.controller.repo.get_mark(mark_id)
-            except Exception:  # noqa: BLE001 - deleted meanwhile
+            except Exception:
                 mark = None
         self.mark_id = mark.id if mark else None
         editable = mark is not None and not self.controller.is_signed
@@ -211,7 +236,8 @@ class MarkInspector(QWidget):
         self.where.setText(f"{ident.region_label} · {str(mark.view).replace('_', ' ')} view" if ident else "")
         acks = [a for a in self.controller.acknowledgements() if a.mark_id == mark.id]
         self.hazard.setText(
-            f"Hazard acknowledged ({str(acks[-1].level).replace('_', ' ')}): {acks[-1].technique_chosen or ''}"
+            f"Hazard acknowledged ({str(acks[-1].level).replace('_', ' ')}): "
+            f"{acks[-1].technique_chosen or ''}"
             if acks
             else ""
         )
@@ -223,16 +249,25 @@ class MarkInspector(QWidget):
                 self.muscle.addItem(f"{name} ({layer})", mid)
                 seen.add(mid)
         if mark.muscle_id and mark.muscle_id not in seen:
-            self.muscle.addItem(self.controller.atlas.muscles.get(mark.muscle_id).name if mark.muscle_id in self.controller.atlas.muscles else mark.muscle_id, mark.muscle_id)
+            self.muscle.addItem(
+                self.controller.atlas.muscles.get(mark.muscle_id).name
+                if mark.muscle_id in self.controller.atlas.muscles
+                else mark.muscle_id,
+                mark.muscle_id,
+            )
         self.muscle.setCurrentIndex(max(0, self.muscle.findData(mark.muscle_id)))
         self.trigger_point.clear()
         self.trigger_point.addItem("—", None)
         if self.controller.library is not None and mark.muscle_id:
-            ids = sorted({tp.id: tp.label for tp in self.controller.library.for_muscle(mark.muscle_id)}.items())
+            ids = sorted(
+                {tp.id: tp.label for tp in self.controller.library.for_muscle(mark.muscle_id)}.items()
+            )
             for tid, label in ids:
                 self.trigger_point.addItem(label, tid)
         self.trigger_point.setCurrentIndex(max(0, self.trigger_point.findData(mark.trigger_point_id)))
-        self.activity.setCurrentIndex(max(0, self.activity.findData(str(mark.activity) if mark.activity else "active")))
+        self.activity.setCurrentIndex(
+            max(0, self.activity.findData(str(mark.activity) if mark.activity else "active"))
+        )
         self.tenderness.setValue(-1 if mark.tenderness is None else mark.tenderness)
         self.referral.setChecked(mark.referral_reproduced)
         self.twitch.setChecked(mark.local_twitch_response)

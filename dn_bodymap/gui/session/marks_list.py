@@ -10,7 +10,7 @@ LEVEL_MARK = {"caution": "⚠", "high": "⚠", "very_high": "⚠⚠", "no_needle
 
 
 class MarksList(QListWidget):
-    markActivated = Signal(str)  # noqa: N815
+    markActivated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

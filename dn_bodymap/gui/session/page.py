@@ -20,18 +20,24 @@ from dn_bodymap.charting.editing.sketch import from_record
 from dn_bodymap.gui.canvas.items import ArrowItem, MarkItem, NoteItem
 from dn_bodymap.gui.session.canvas_panel import CanvasPanel
 from dn_bodymap.gui.session.controller import SessionController
-from dn_bodymap.gui.session.header_panel import SessionHeader
 from dn_bodymap.gui.session.hazard_check import level_rank
+from dn_bodymap.gui.session.header_panel import SessionHeader
 from dn_bodymap.gui.session.inspector import MarkInspector
 from dn_bodymap.gui.session.marks_list import MarksList
 from dn_bodymap.gui.session.referral_panel import ReferralPanel
 
 
 class SessionPage(QWidget):
-    signRequested = Signal()  # noqa: N815
-    screeningRequested = Signal()  # noqa: N815
+    signRequested = Signal()
+    screeningRequested = Signal()
 
-    def __init__(self, controller: SessionController, options_factory, referral_index=None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        controller: SessionController,
+        options_factory,
+        referral_index=None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.controller = controller
         self.referral_index = referral_index
@@ -135,19 +141,29 @@ class SessionPage(QWidget):
         marks = {m.id: m for m in self.controller.marks()}
         levels = self._levels()
         for view, scene in self.canvas.scenes.items():
-            targets = ids if ids is not None else set(scene.marks) | {m for m in marks if marks[m].view == view}
+            targets = (
+                ids if ids is not None else set(scene.marks) | {m for m in marks if marks[m].view == view}
+            )
             for mark_id in targets:
                 mark = marks.get(mark_id)
                 if mark is None or str(mark.view) != view:
                     scene.remove_mark(mark_id)
                 else:
                     scene.upsert_mark(
-                        mark.id, mark.x, mark.y, self.controller.mark_label(mark), levels.get(mark.id),
+                        mark.id,
+                        mark.x,
+                        mark.y,
+                        self.controller.mark_label(mark),
+                        levels.get(mark.id),
                         str(mark.activity) != "latent",
                     )
         self._sync_session_rules()
         rows = [
-            (m.id, f"{self.controller.mark_label(m)} · {str(m.view).replace('_', ' ')}", levels.get(m.id))
+            (
+                m.id,
+                f"{self.controller.mark_label(m)} · {str(m.view).replace('_', ' ')}",
+                levels.get(m.id),
+            )
             for m in marks.values()
         ]
         self.marks_list.set_rows(rows)
@@ -157,7 +173,11 @@ class SessionPage(QWidget):
     def _sync_areas(self, ids) -> None:
         areas = {a.id: a for a in self.controller.pain_areas()}
         for view, scene in self.canvas.scenes.items():
-            targets = ids if ids is not None else set(scene.areas) | {a for a in areas if str(areas[a].view) == view}
+            targets = (
+                ids
+                if ids is not None
+                else set(scene.areas) | {a for a in areas if str(areas[a].view) == view}
+            )
             for area_id in targets:
                 area = areas.get(area_id)
                 if area is None or str(area.view) != view:
@@ -170,9 +190,11 @@ class SessionPage(QWidget):
         annotations = {a.id: a for a in self.controller.annotations()}
         marks = None
         for view, scene in self.canvas.scenes.items():
-            targets = ids if ids is not None else set(scene.annotations) | {
-                a for a in annotations if str(annotations[a].view) == view
-            }
+            targets = (
+                ids
+                if ids is not None
+                else set(scene.annotations) | {a for a in annotations if str(annotations[a].view) == view}
+            )
             for annotation_id in targets:
                 annotation = annotations.get(annotation_id)
                 if annotation is None or str(annotation.view) != view:

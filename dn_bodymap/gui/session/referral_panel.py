@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
 
+from dn_bodymap.charting.editing.sketch import from_record
 from dn_bodymap.charting.referral.describe import describe
 from dn_bodymap.charting.referral.drawing import DrawingError, PainDrawing
-from dn_bodymap.charting.editing.sketch import from_record
 
 
 class ReferralPanel(QWidget):
@@ -19,8 +19,10 @@ class ReferralPanel(QWidget):
         self.suggestions = QListWidget()
         self.suggestions.setAccessibleName("Muscles whose referral patterns fit the drawing")
         self.suggestions.setToolTip("Ranked by how much of the drawing each pattern explains")
-        note = QLabel("<small>Referral patterns are hypotheses to test by examination, not a diagnosis. "
-                      "Rule out red flags (cardiac, visceral, neurological) first.</small>")
+        note = QLabel(
+            "<small>Referral patterns are hypotheses to test by examination, not a diagnosis. "
+            "Rule out red flags (cardiac, visceral, neurological) first.</small>"
+        )
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)

@@ -33,7 +33,9 @@ class ScreeningDialog(QDialog):
         for q in _questions():
             box = QCheckBox(q.text)
             box.setChecked(answers.get(q.id) in (True, "yes"))
-            box.setToolTip(("Absolute contraindication" if q.absolute else "Precaution") + f" · {', '.join(q.sources)}")
+            box.setToolTip(
+                ("Absolute contraindication" if q.absolute else "Precaution") + f" · {', '.join(q.sources)}"
+            )
             box.toggled.connect(self._update)
             self.boxes[q.id] = box
             il.addWidget(box)
@@ -46,7 +48,9 @@ class ScreeningDialog(QDialog):
         self.reason.setPlaceholderText("Reason to proceed despite an absolute contraindication (required)")
         self.reason.setAccessibleName("Reason to proceed")
         self.reason.textChanged.connect(self._update)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
