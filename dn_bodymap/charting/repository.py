@@ -36,9 +36,15 @@ class Repository(Protocol):
     def update_patient(self, patient: Patient) -> Patient: ...
     def get_patient(self, patient_id: PatientId, *, include_deleted: bool = False) -> Patient: ...
     def search_patients(
-        self, text: str = "", *, include_archived: bool = False, limit: int | None = None
+        self,
+        text: str = "",
+        *,
+        include_archived: bool = False,
+        limit: int | None = None,
+        order: str = "name",
     ) -> list[PatientSummary]:
-        """Live patients whose name or record number contains ``text`` (case/accent blind)."""
+        """Live patients whose name or record number contains ``text`` (case/accent blind),
+        by name, or with ``order="recent"`` most recently seen first."""
         ...
 
     def archive_patient(self, patient_id: PatientId, archived: bool = True) -> Patient: ...

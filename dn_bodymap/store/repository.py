@@ -218,7 +218,12 @@ class SqliteRepository:
         return self._get(r.Patient, patient_id, include_deleted=include_deleted)
 
     def search_patients(
-        self, text: str = "", *, include_archived: bool = False, limit: int | None = None
+        self,
+        text: str = "",
+        *,
+        include_archived: bool = False,
+        limit: int | None = None,
+        order: str = "name",
     ) -> list[PatientSummary]:
         """Every word must appear in the folded name or record number (substring, indexed
         column; a scan of 10,000 rows takes milliseconds, see bench/bench_store.py)."""
@@ -235,8 +240,12 @@ class SqliteRepository:
             " AS session_count, "
             "(SELECT max(started_at) FROM sessions s WHERE s.patient_id = p.id"
             " AND s.deleted_at IS NULL) AS last_session_at "
-            f"FROM patients p WHERE {' AND '.join(where)} ORDER BY p.name_key, p.id"
+            f"FROM patients p WHERE {' AND '.join(where)} "
         )
+        if order == "recent":  # most recently seen first; never-seen patients last
+            sql += "ORDER BY last_session_at IS NULL, last_session_at DESC, p.name_key, p.id"
+        else:
+            sql += "ORDER BY p.name_key, p.id"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))

@@ -40,6 +40,8 @@ class PatientsPage(QWidget):
         self.show_archived = QCheckBox("Show archived")
         self.patients = QListWidget()
         self.patients.setAccessibleName("Patients")
+        self.list_title = QLabel("Recent patients")
+        self.list_title.setStyleSheet("font-weight: 600;")
         self.new_button = QPushButton("New patient…")
         self.new_button.setShortcut("Ctrl+Shift+N")
         self.new_button.setToolTip("Create a patient (Ctrl+Shift+N)")
@@ -72,6 +74,7 @@ class PatientsPage(QWidget):
         ll = QVBoxLayout(left)
         ll.addWidget(self.search)
         ll.addWidget(self.show_archived)
+        ll.addWidget(self.list_title)
         ll.addWidget(self.patients, 1)
         row = QHBoxLayout()
         for b in (self.new_button, self.edit_button, self.archive_button):
@@ -129,9 +132,15 @@ class PatientsPage(QWidget):
 
     def refresh(self, select: str | None = None) -> None:
         select = select or self.current_patient()
+        text = self.search.text()
+        # An empty search shows the recent patients first; typing lists the matches by name.
         rows = self.repo.search_patients(
-            self.search.text(), include_archived=self.show_archived.isChecked(), limit=200
+            text,
+            include_archived=self.show_archived.isChecked(),
+            limit=200,
+            order="name" if text.strip() else "recent",
         )
+        self.list_title.setText("Matching patients" if text.strip() else "Recent patients")
         self.patients.blockSignals(True)
         self.patients.clear()
         for summary in rows:
