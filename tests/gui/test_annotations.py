@@ -231,3 +231,25 @@ def test_a_signed_session_refuses_arrows_and_notes(qtbot, make_window, monkeypat
     window2.open_session(session_id)
     assert window2.controller.is_signed and window2.controller.annotations() == [note]
     assert not window2.session_page.canvas.toolbar.isEnabled()  # no arrow or note tool
+
+
+def test_arrows_follow_their_mark_and_go_with_it(qtbot, make_window):
+    from dn_bodymap.charting.records import Patient
+
+    window, repo = make_window()
+    patient = repo.add_patient(Patient(display_name="Demo Patient Arrow Follow"))
+    window.start_session(patient.id)
+    controller = window.controller
+    mark = controller.place_mark("anterior", 60.0, 620.0)
+    assert controller.add_arrow("anterior", [(60.0, 620.0), (62.0, 700.0)])
+    (arrow,) = repo.list_annotations(controller.session_id)
+    assert arrow.mark_id == mark.id
+    assert controller.move_mark(mark.id, 58.0, 610.0)
+    assert repo.get_annotation(arrow.id).points[0] == (58.0, 610.0)
+    controller.undo()  # one step: the mark and its arrow move back together
+    assert repo.get_mark(mark.id).y == 620.0
+    assert repo.get_annotation(arrow.id).points[0] == (60.0, 620.0)
+    assert controller.delete_mark(mark.id)
+    assert repo.list_annotations(controller.session_id) == []
+    controller.undo()
+    assert len(repo.list_annotations(controller.session_id)) == 1

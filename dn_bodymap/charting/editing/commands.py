@@ -256,3 +256,38 @@ class DeleteAnnotation(_Base):
     def undo(self, repo: Repository) -> Changes:
         repo.restore_annotation(self.annotation.id)
         return Changes(annotations=frozenset({self.annotation.id}))
+
+
+@dataclass
+class Macro(_Base):
+    """Several commands as one user action and one undo step (a mark moved with its arrows).
+
+    Undo runs the parts backwards. Each part is its own transaction; if a later part fails the
+    earlier ones are undone, so the record never keeps half of the action.
+    """
+
+    parts: list[Command]
+    text: str = "Edit"
+
+    @staticmethod
+    def _run(repo: Repository, steps: list[Command], forward: str, backward: str) -> Changes:
+        done: list[Command] = []
+        changes = Changes()
+        try:
+            for part in steps:
+                changes = changes | getattr(part, forward)(repo)
+                done.append(part)
+        except Exception:
+            for part in reversed(done):
+                getattr(part, backward)(repo)
+            raise
+        return changes
+
+    def apply(self, repo: Repository) -> Changes:
+        return self._run(repo, self.parts, "apply", "undo")
+
+    def undo(self, repo: Repository) -> Changes:
+        return self._run(repo, list(reversed(self.parts)), "undo", "redo")
+
+    def redo(self, repo: Repository) -> Changes:
+        return self._run(repo, self.parts, "redo", "undo")

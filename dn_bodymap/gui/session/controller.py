@@ -26,6 +26,7 @@ from dn_bodymap.charting.editing import (
     DeleteMark,
     DeletePainArea,
     EditingSession,
+    Macro,
     PlaceMark,
     SessionLockedError,
     UpdateAnnotation,
@@ -315,7 +316,24 @@ class SessionController(QObject):
         if ack is False:
             self.changed.emit(Changes(marks=frozenset({mark_id})), None)  # snap back
             return False
-        return self._execute(UpdateMark(before, after, ack or None, "Move trigger point"))
+        move = UpdateMark(before, after, ack or None, "Move trigger point")
+        followers = self._arrows_from(
+            mark_id, lambda a: dataclasses.replace(a, points=((after.x, after.y), *a.points[1:]))
+        )
+        return self._execute(Macro([move, *followers], "Move trigger point") if followers else move)
+
+    def _arrows_from(self, mark_id: str, change) -> list[Command]:
+        """Commands that keep the arrows drawn from a mark attached to it."""
+        out: list[Command] = []
+        for a in self.repo.list_annotations(self.session_id):  # type: ignore[arg-type]
+            if str(a.kind) == "arrow" and a.mark_id == mark_id:
+                new = change(a)
+                out.append(
+                    DeleteAnnotation(a, "Delete arrow")
+                    if new is None
+                    else UpdateAnnotation(a, new, "Move arrow")
+                )
+        return out
 
     def screening_blocked(self) -> bool:
         """An absolute contraindication without a recorded reason blocks recording needling."""
@@ -347,7 +365,9 @@ class SessionController(QObject):
         return self._execute(UpdateMark(before, after), initiator, mergeable=True)
 
     def delete_mark(self, mark_id: str) -> bool:
-        return self._execute(DeleteMark(self.repo.get_mark(mark_id)))  # type: ignore[arg-type]
+        delete = DeleteMark(self.repo.get_mark(mark_id))  # type: ignore[arg-type]
+        followers = self._arrows_from(mark_id, lambda a: None)  # its arrows go with it
+        return self._execute(Macro([*followers, delete], "Delete trigger point") if followers else delete)
 
     def edit_session(
         self, initiator: object | None = None, text: str = "Edit session", **fields: Any
