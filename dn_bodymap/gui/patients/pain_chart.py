@@ -27,13 +27,13 @@ class PainChart(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
-        area = QRectF(self.rect()).adjusted(30, 10, -10, -22)
+        area = QRectF(self.rect()).adjusted(40, 10, -34, -22)
         p.setPen(QPen(pal.mid().color(), 1))
         for level in (0, 5, 10):
             y = area.bottom() - area.height() * level / 10
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             p.drawText(
-                QRectF(0, y - 8, 26, 16),
+                QRectF(0, y - 8, 30, 16),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 str(level),
             )
