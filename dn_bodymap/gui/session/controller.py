@@ -110,6 +110,7 @@ class SessionController(QObject):
         self.pain_quality = "ache"
         self.brush_width = 14.0
         self.linked_mark: str | None = None
+        self._site_cache: dict[tuple, object] = {}
 
     # -- reading ----------------------------------------------------------------------------
     @property
@@ -145,21 +146,33 @@ class SessionController(QObject):
             factors["conditions"] = conditions
         return factors
 
+    def _site_review(self, extra: tuple[str, float, float] | None = None):
+        """Session review from per-site assessments, cached by site so a change costs one assessment."""
+        try:
+            from dn_bodymap.safety.assess import assess
+            from dn_bodymap.safety.patient import Patient as Factors
+            from dn_bodymap.safety.session import review_assessments
+        except ModuleNotFoundError:
+            return None
+        f = self.patient_factors()
+        factors = Factors.from_values(sex=f.get("sex"), bmi=f.get("bmi"), conditions=f.get("conditions"))
+        key_factors = (f.get("sex"), f.get("bmi"), tuple(f.get("conditions") or ()))
+        sites = [(str(m.view), m.x, m.y) for m in self.marks()]
+        if extra is not None:
+            sites.append(extra)
+        results = []
+        for view, x, y in sites:
+            key = (view, x, y, key_factors)
+            if key not in self._site_cache:
+                self._site_cache[key] = assess(view, (x, y), factors)
+            results.append(self._site_cache[key])
+        return review_assessments(results)
+
     def session_warnings(self) -> tuple[list[str], int]:
         """Session rules over every mark: warnings (with sources) and the count of high-level sites."""
-        try:
-            from dn_bodymap.safety.patient import Patient as Factors
-            from dn_bodymap.safety.session import review_session
-        except ModuleNotFoundError:
+        review = self._site_review() if self.marks() else None
+        if review is None:
             return [], 0
-        sites = [(str(m.view), m.x, m.y) for m in self.marks()]
-        if not sites:
-            return [], 0
-        f = self.patient_factors()
-        review = review_session(
-            sites,
-            Factors.from_values(sex=f.get("sex"), bmi=f.get("bmi"), conditions=f.get("conditions")),
-        )
         texts = [f"{w.message} [{', '.join(w.sources)}]" for w in review.warnings]
         return texts, review.high_level_sites
 
@@ -282,12 +295,9 @@ class SessionController(QObject):
         """A new thoracic site that makes the session bilateral raises its own warning."""
         if not any(h.kind == "pneumothorax" for h in assessment.hazards):
             return assessment
-        try:
-            from dn_bodymap.safety.session import review_session
-        except ModuleNotFoundError:
+        before, after = self._site_review(), self._site_review((view, x, y))
+        if before is None or after is None:
             return assessment
-        before = review_session([(str(m.view), m.x, m.y) for m in self.marks()])
-        after = review_session([*[(str(m.view), m.x, m.y) for m in self.marks()], (view, x, y)])
         new = [w for w in after.warnings if w.id not in {b.id for b in before.warnings}]
         if not new:
             return assessment
