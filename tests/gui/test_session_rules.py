@@ -71,3 +71,27 @@ def test_pain_area_links_to_the_selected_mark(qtbot, make_window):
     assert controller.finish_stroke("anterior", "brush", [(55.0, 600.0), (58.0, 640.0)])
     (area,) = controller.pain_areas()
     assert area.mark_id == mark.id
+
+
+def test_one_eraser_stroke_over_two_areas_is_one_undo_step(qtbot, make_window):
+    window, repo = make_window()
+    controller, _ = _session(window, repo)
+    controller.pain_quality = "ache"
+    assert controller.finish_stroke("anterior", "brush", [(50.0, 600.0), (50.0, 640.0)])
+    controller.pain_quality = "sharp"
+    assert controller.finish_stroke("anterior", "brush", [(62.0, 600.0), (62.0, 640.0)])
+    before = {a.id: from_geo(a).area for a in controller.pain_areas()}
+    controller.brush_width = 10.0
+    assert controller.finish_stroke("anterior", "eraser", [(40.0, 620.0), (72.0, 620.0)])
+    areas = controller.pain_areas()
+    assert len(areas) == 2 and all(from_geo(a).area < before[a.id] for a in areas)
+    controller.undo()
+    assert sum(from_geo(a).area for a in controller.pain_areas()) > sum(from_geo(a).area for a in areas)
+    controller.undo()  # the sharp stroke
+    assert len(controller.pain_areas()) == 1
+
+
+def from_geo(area):
+    from dn_bodymap.charting.editing.sketch import from_record
+
+    return from_record(area.geometry)

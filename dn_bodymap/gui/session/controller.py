@@ -426,7 +426,8 @@ class SessionController(QObject):
         return self._execute(AddPainArea(area))
 
     def _erase(self, view: str, eraser) -> bool:
-        touched = False
+        """One eraser stroke is one undo step, however many areas it touches."""
+        parts: list[Command] = []
         for area in self.pain_areas():
             if area.view != view:
                 continue
@@ -434,14 +435,15 @@ class SessionController(QObject):
             if not existing.intersects(eraser):
                 continue
             rest = erase(existing, eraser)
-            touched = True
             if rest.is_empty or rest.area < 4.0:
-                self._execute(DeletePainArea(area, "Erase pain area"))
+                parts.append(DeletePainArea(area, "Erase pain area"))
             else:
-                self._execute(
+                parts.append(
                     UpdatePainArea(area, dataclasses.replace(area, geometry=to_record(rest)), "Erase")
                 )
-        return touched
+        if not parts:
+            return False
+        return self._execute(parts[0] if len(parts) == 1 else Macro(parts, "Erase"))
 
     def delete_area(self, area_id: str) -> bool:
         return self._execute(DeletePainArea(self.repo.get_pain_area(area_id)))  # type: ignore[arg-type]
