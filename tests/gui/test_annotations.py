@@ -253,3 +253,22 @@ def test_arrows_follow_their_mark_and_go_with_it(qtbot, make_window):
     assert repo.list_annotations(controller.session_id) == []
     controller.undo()
     assert len(repo.list_annotations(controller.session_id)) == 1
+
+
+def test_double_click_edits_a_note(qtbot, make_window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from dn_bodymap.charting.records import Patient
+
+    window, repo = make_window()
+    patient = repo.add_patient(Patient(display_name="Demo Patient Note Edit"))
+    window.start_session(patient.id)
+    controller, page = window.controller, window.session_page
+    note = controller.add_note("anterior", 40.0, 300.0, "ache here")
+    item = page.canvas.scenes["anterior"].annotations[note.id]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("sharp at night", True))
+    item.editRequested.emit(note.id)
+    assert repo.get_annotation(note.id).text == "sharp at night"
+    assert page.canvas.scenes["anterior"].annotations[note.id].text == "sharp at night"
+    controller.undo()
+    assert repo.get_annotation(note.id).text == "ache here"

@@ -18,6 +18,7 @@ class BodyMapScene(QGraphicsScene):
 
     markMoved = Signal(str, QPointF, QPointF)
     annotationMoved = Signal(str, QPointF, QPointF)  # a note dragged: id, from, to (Qt naming)
+    noteEditRequested = Signal(str)  # noqa: N815 - a note double-clicked
 
     def __init__(self, atlas: Atlas, view: str, options: RenderOptions) -> None:
         super().__init__()
@@ -89,6 +90,7 @@ class BodyMapScene(QGraphicsScene):
             self.remove_annotation(annotation_id)
             item = NoteItem(annotation_id, text)
             item.moved.connect(self.annotationMoved)
+            item.editRequested.connect(self.noteEditRequested)
             self.addItem(item)
             self.annotations[annotation_id] = item
         elif item.text != text:

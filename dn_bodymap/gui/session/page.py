@@ -95,6 +95,7 @@ class SessionPage(QWidget):
         for scene in self.canvas.scenes.values():
             scene.markMoved.connect(self._on_scene_mark_moved)
             scene.annotationMoved.connect(self._on_scene_annotation_moved)
+            scene.noteEditRequested.connect(self._on_scene_note_edit_requested)
             scene.selectionChanged.connect(lambda s=scene: self._on_scene_selection_changed(s))
         self.canvas.qualityChanged.connect(lambda q: setattr(controller, "pain_quality", q))
         self.canvas.link_box.toggled.connect(lambda _: self._update_link())
@@ -249,6 +250,17 @@ class SessionPage(QWidget):
         text, ok = QInputDialog.getText(self, "Pin a note", "Note on the map:")
         if ok and text.strip():
             self.controller.add_note(view, x, y, text)
+
+    def _on_scene_note_edit_requested(self, annotation_id: str) -> None:
+        """Double-click a note to change its text (an empty text keeps the note as it was)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        if self.controller.is_signed:
+            return
+        note = self.controller.repo.get_annotation(annotation_id)
+        text, ok = QInputDialog.getText(self, "Edit note", "Note on the map:", text=note.text)
+        if ok and text.strip():
+            self.controller.edit_note(annotation_id, text)
 
     def _on_scene_annotation_moved(self, annotation_id: str, start: QPointF, end: QPointF) -> None:
         if not self.controller.move_note(annotation_id, end.x(), end.y()):
