@@ -289,7 +289,7 @@ class NoteItem(QGraphicsObject):
     PAD = 5.0
     OFFSET = QPointF(10.0, -10.0)  # the callout's bottom corner nearest the pin, from the pin
     moved = Signal(str, QPointF, QPointF)  # annotation id, from, to (scene = atlas units)
-    editRequested = Signal(str)  # noqa: N815 - double-click: edit the note's text
+    editRequested = Signal(str)
 
     def __init__(self, annotation_id: str, text: str = "") -> None:
         super().__init__()
@@ -309,7 +309,7 @@ class NoteItem(QGraphicsObject):
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         self.set_text(text)
 
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def mouseDoubleClickEvent(self, event) -> None:
         self.editRequested.emit(self.annotation_id)
         event.accept()
 

@@ -18,7 +18,7 @@ class BodyMapScene(QGraphicsScene):
 
     markMoved = Signal(str, QPointF, QPointF)
     annotationMoved = Signal(str, QPointF, QPointF)  # a note dragged: id, from, to (Qt naming)
-    noteEditRequested = Signal(str)  # noqa: N815 - a note double-clicked
+    noteEditRequested = Signal(str)
 
     def __init__(self, atlas: Atlas, view: str, options: RenderOptions) -> None:
         super().__init__()
