@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import shapely
 from shapely import STRtree
 from shapely.geometry import Point
@@ -33,8 +34,23 @@ class ViewIndex:
         shapely.prepare(self.view.silhouette)
         self._regions = list(self.view.regions)
         self._muscles = list(self.view.muscle_shapes)
-        self._region_tree = STRtree([r.geometry for r in self._regions])
-        self._muscle_tree = STRtree([m.geometry for m in self._muscles])
+        # Prepared geometries make each point-in-polygon test logarithmic instead of linear in
+        # the (many) vertices of a flattened Bézier outline.
+        for geom in [r.geometry for r in self._regions] + [m.geometry for m in self._muscles]:
+            shapely.prepare(geom)
+        self._region_geoms = np.array([r.geometry for r in self._regions], dtype=object)
+        self._muscle_geoms = np.array([m.geometry for m in self._muscles], dtype=object)
+        self._region_tree = STRtree(self._region_geoms)
+        self._muscle_tree = STRtree(self._muscle_geoms)
+
+    @staticmethod
+    def _hits(tree: STRtree, geoms: np.ndarray, point: Point) -> np.ndarray:
+        """Bounding-box candidates from the tree, then one vectorised test on the prepared shapes
+        (the tree's own predicate would test unprepared candidates one by one)."""
+        candidates = tree.query(point)
+        if not len(candidates):
+            return candidates
+        return candidates[shapely.intersects(geoms[candidates], point)]
 
     def _depth_key(self, i: int) -> tuple[int, int]:
         """Superficial layers first; within a layer, what is painted on top (authored later)."""
@@ -42,13 +58,13 @@ class ViewIndex:
 
     def locate(self, x: float, y: float) -> LocateResult:
         point = Point(x, y)
-        hits = self._region_tree.query(point, predicate="intersects")
+        hits = self._hits(self._region_tree, self._region_geoms, point)
         # Regions tile the figure, so a region hit already proves the point is inside; only a
         # point in a rounding sliver between regions needs the (slower) silhouette test.
         if not len(hits) and not self.view.silhouette.covers(point):
             return LocateResult(self.view.name, x, y, False, None, None, ())
         region = self._regions[int(min(hits))] if len(hits) else None
-        muscle_hits = self._muscle_tree.query(point, predicate="intersects")
+        muscle_hits = self._hits(self._muscle_tree, self._muscle_geoms, point)
         muscles = tuple(self._muscles[i] for i in sorted((int(i) for i in muscle_hits), key=self._depth_key))
         side = region.side if region is not None and region.side is not Side.MIDLINE else None
         if side is None:
