@@ -100,33 +100,40 @@ def cache_file(fingerprint: str) -> Path:
     return base / f"atlas-{fingerprint}.pickle"
 
 
-def load_atlas(root: Path | None = None, use_cache: bool = True) -> Atlas:
-    """The atlas from ``root`` (default: the packaged assets), from cache when possible."""
-    fingerprint = assets_fingerprint(root)
-    path = cache_file(fingerprint)
-    if use_cache and path.exists():
-        try:
-            with path.open("rb") as fh:
-                cached = pickle.load(fh)
-            if isinstance(cached, Atlas):
-                return cached
-        except Exception:
-            pass
-    atlas = build_atlas(read_tables(root))
-    if use_cache:
-        _write_cache(path, atlas)
-    return atlas
+def read_cached(path: Path, kind: type):
+    """The object pickled at ``path`` if it is a ``kind``; None for a missing, stale or torn file."""
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)
+    except Exception:  # a torn or incompatible cache file is simply rebuilt
+        return None
+    return cached if isinstance(cached, kind) else None
 
 
-def _write_cache(path: Path, atlas: Atlas) -> None:
+def write_cached(path: Path, value: object) -> None:
+    """Pickle to a temporary file, then rename: a reader never sees half a cache file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(atlas, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only cache folder only costs speed
+
+
+def load_atlas(root: Path | None = None, use_cache: bool = True) -> Atlas:
+    """The atlas from ``root`` (default: the packaged assets), from cache when possible."""
+    path = cache_file(assets_fingerprint(root))
+    cached = read_cached(path, Atlas) if use_cache else None
+    if cached is not None:
+        return cached
+    atlas = build_atlas(read_tables(root))
+    if use_cache:
+        write_cached(path, atlas)
+    return atlas
 
 
 @lru_cache(maxsize=1)

@@ -292,28 +292,12 @@ def library_fingerprint() -> str:
 @lru_cache(maxsize=1)
 def default_library() -> Library:
     """The packaged library, cached on disk like the atlas (keyed on both sets of assets)."""
-    import os
-    import pickle
-    import tempfile
-
-    from dn_bodymap.atlas.loader import cache_file, default_atlas, read_tables
+    from dn_bodymap.atlas.loader import cache_file, default_atlas, read_cached, read_tables, write_cached
 
     path = cache_file("library-" + library_fingerprint())
-    if path.exists():
-        try:
-            with path.open("rb") as fh:
-                cached = pickle.load(fh)
-            if isinstance(cached, Library):
-                return cached
-        except Exception:
-            pass
+    cached = read_cached(path, Library)
+    if cached is not None:
+        return cached
     library = build_library(default_atlas(), read_library_tables(), read_tables()["landmarks"])
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(library, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    write_cached(path, library)
     return library
