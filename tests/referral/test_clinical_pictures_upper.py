@@ -9,14 +9,7 @@ the literature first; when a row fails, fix the referral DATA, not the expectati
 from __future__ import annotations
 
 import pytest
-
-from dn_bodymap.atlas.loader import default_atlas
-from dn_bodymap.atlas.trigger_points import default_library
-from dn_bodymap.charting.referral.drawing import PainDrawing
-from dn_bodymap.charting.referral.index_cache import default_referral_index
-from dn_bodymap.charting.referral.suggest import suggest
-
-ALL, ANY = "all", "any"
+from clinical_pictures import ALL, ANY, assert_in_top5
 
 # (regions, expected muscles, all/any, source key, picture)
 PICTURES = [
@@ -198,27 +191,13 @@ PICTURES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def engine():
-    return default_atlas(), default_referral_index()
-
-
 @pytest.mark.parametrize(
     ("regions", "expected", "mode", "source", "picture"),
     PICTURES,
     ids=[p[4].split(":")[0] for p in PICTURES],
 )
-def test_clinical_picture_top5(engine, regions, expected, mode, source, picture):
-    atlas, index = engine
-    authored = {tp.muscle for tp in default_library().instances.values()}
-    missing = [m for m in expected if m not in authored]
-    if missing:
-        pytest.skip(f"trigger points for {missing} are not authored yet")
-    top = suggest(PainDrawing.from_regions(atlas, regions), index, top=5)
-    muscles = [s.muscle for s in top]
-    found = [m for m in expected if m in muscles]
-    ok = len(found) == len(expected) if mode == ALL else bool(found)
-    assert ok, f"{picture} [{source}]: expected {mode} of {expected} in top 5, got {muscles}"
+def test_clinical_picture_top5(regions, expected, mode, source, picture):
+    assert_in_top5(regions, expected, mode, source, picture)
 
 
 def test_sources_of_the_pictures_resolve():
