@@ -1,14 +1,19 @@
 """Canvas figures: click → mark shown (identification + hazard check + save + scene update), and
-pan/zoom frame time with 500 marks and 50 pain areas against an empty scene in the same run.
+pan/zoom frame time with 500 marks and 50 pain areas against an empty scene in the same run; then
+clicks with 0, 500 and 2,000 marks already in the session (the extra marks are saved through the
+repository and the session reopened, as after a restart), as ratios to the empty session.
 
-Run: QT_QPA_PLATFORM=offscreen python bench/bench_canvas.py
+Run: QT_QPA_PLATFORM=offscreen python bench/bench_canvas.py [--json]
+(--json adds a last line {"clicks_ms": {"0": …, "500": …, "2000": …}} for bench/bench_scale.py)
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 
@@ -36,9 +41,14 @@ def main() -> None:
     repo.add_patient(patient)
     window.start_session(patient.id)
     controller, page = window.controller, window.session_page
-    controller.ack_provider = lambda a, w: __import__(
-        "dn_bodymap.gui.session.controller", fromlist=["AcknowledgementAnswer"]
-    ).AcknowledgementAnswer("Pincer grip", "bench")
+    controller.ack_provider = lambda needs: (
+        [
+            __import__(
+                "dn_bodymap.gui.session.controller", fromlist=["AcknowledgementAnswer"]
+            ).AcknowledgementAnswer("Pincer grip", "bench")
+        ]
+        * len(needs)
+    )
     app.processEvents()
     rng = random.Random(3)
     sil = atlas.view("posterior").silhouette
@@ -98,8 +108,57 @@ def main() -> None:
             f"{mode} frame: empty scene {baseline[mode] * 1000:.1f} ms, 500 marks + 50 areas "
             f"{loaded[mode] * 1000:.1f} ms, ratio {loaded[mode] / baseline[mode]:.2f}x (median of 40)"
         )
+    by_marks = clicks_by_mark_count(app, window, repo, random_inside)
+    base = by_marks[0]
+    for count, median in by_marks.items():
+        print(
+            f"click → mark shown, {count:>5} marks in the session: median {median * 1000:6.1f} ms, "
+            f"{median / base:5.2f}x the empty session (30 clicks)"
+        )
     window.close()
     repo.close()
+    if "--json" in sys.argv:
+        print(json.dumps({"clicks_ms": {str(n): round(s * 1000, 2) for n, s in by_marks.items()}}))
+
+
+def clicks_by_mark_count(app, window, repo, random_inside, counts=(0, 500, 2000), clicks=30) -> dict:
+    """Median click → mark shown in a fresh session holding ``count`` marks saved beforehand."""
+    from dn_bodymap.charting.records import Mark, Patient
+
+    atlas_version = window.atlas.version
+    result = {}
+    for count in counts:
+        patient = Patient(display_name=f"Demo Patient Bench {count}")
+        repo.add_patient(patient)
+        window.start_session(patient.id)
+        session_id = window.controller.session_id
+        added = 0
+        while added < count:
+            x, y = random_inside()
+            mark = Mark(session_id=session_id, view="posterior", x=x, y=y, atlas_version=atlas_version,
+                        side="right" if x >= 0 else "left")  # fmt: skip
+            repo.add_mark(mark)
+            added += 1
+        window.open_session(session_id)  # reload: the marks are "already in the session"
+        page = window.session_page
+        window.controller.ack_provider = lambda needs: [_answer()] * len(needs)
+        page.canvas.show_view("posterior")
+        app.processEvents()
+        times = []
+        for _ in range(clicks):
+            x, y = random_inside()
+            t0 = time.perf_counter()
+            page._on_view_place_requested("posterior", x, y)
+            app.processEvents()
+            times.append(time.perf_counter() - t0)
+        result[count] = statistics.median(times)
+    return result
+
+
+def _answer():
+    from dn_bodymap.gui.session.controller import AcknowledgementAnswer
+
+    return AcknowledgementAnswer("Pincer grip", "bench")
 
 
 if __name__ == "__main__":

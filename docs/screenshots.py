@@ -86,8 +86,8 @@ def main() -> None:
         post = window.atlas.view("posterior")
         c7, acr = post.landmark("c7"), post.landmark("acromion", "left")
         x, y = (c7.x + acr.x) / 2, (c7.y + acr.y) / 2 + 4
-        assessment = window.controller.assess("posterior", x, y)
-        dialog = HazardAcknowledgementDialog(assessment, "Trapezius (left)", window)
+        need = window.controller.prospective_need("posterior", x, y)
+        dialog = HazardAcknowledgementDialog([need], window)
         dialog.show()
         dialog.move(520, 170)
         warning["dialog"] = dialog

@@ -13,6 +13,22 @@ from shapely.geometry import Point
 from dn_bodymap.atlas.model import LAYERS, Atlas, MuscleShape, Region, Side, side_of_x
 
 _LAYER_ORDER = {layer: i for i, layer in enumerate(LAYERS)}
+#: True depth within the deep drawing layer where paint order does not give it: muscles on the ribs
+#: come after the muscles that cover them (serratus anterior lies on the ribs over the intercostals).
+_DEPTH_IN_LAYER: dict[str, int] = {"serratus_anterior": 1, "intercostals": 2}
+#: Muscles drawn under other surface regions that a needle only reaches through some regions (or
+#: within ``REACH_MARGIN`` of them: the axillary folds), with the reason shown instead of offering
+#: them elsewhere (subscapularis lies on the front of the scapula: behind the lung from the front,
+#: behind the bone from the back).
+REACH_MARGIN = 10.0
+REACHED_ONLY_THROUGH: dict[str, tuple[frozenset[str], str]] = {
+    "subscapularis": (
+        frozenset({"axilla"}),
+        "subscapularis is reached through the axilla (posterior axillary fold, arm abducted and "
+        "externally rotated, needle parallel to the ribs onto the scapula), not through the chest "
+        "wall or the scapula",
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +40,8 @@ class LocateResult:
     side: Side | None
     region: Region | None
     muscles: tuple[MuscleShape, ...]
+    #: Muscles drawn under the point that cannot be reached through it: (muscle id, why).
+    unreachable: tuple[tuple[str, str], ...] = ()
 
 
 class ViewIndex:
@@ -42,6 +60,14 @@ class ViewIndex:
         self._muscle_geoms = np.array([m.geometry for m in self._muscles], dtype=object)
         self._region_tree = STRtree(self._region_geoms)
         self._muscle_tree = STRtree(self._muscle_geoms)
+        self._reach = {
+            muscle: shapely.union_all(
+                [r.geometry for r in self._regions if r.id in regions] or [Point()]
+            ).buffer(REACH_MARGIN)
+            for muscle, (regions, _) in REACHED_ONLY_THROUGH.items()
+        }
+        for geom in self._reach.values():
+            shapely.prepare(geom)
 
     @staticmethod
     def _hits(tree: STRtree, geoms: np.ndarray, point: Point) -> np.ndarray:
@@ -52,9 +78,25 @@ class ViewIndex:
             return candidates
         return candidates[shapely.intersects(geoms[candidates], point)]
 
-    def _depth_key(self, i: int) -> tuple[int, int]:
-        """Superficial layers first; within a layer, what is painted on top (authored later)."""
-        return (_LAYER_ORDER[self._muscles[i].layer], -i)
+    def _depth_key(self, i: int) -> tuple[int, int, int]:
+        """Superficial layers first; within a layer, true depth where known, then what is
+        painted on top (authored later)."""
+        muscle = self._muscles[i]
+        in_layer = _DEPTH_IN_LAYER.get(muscle.muscle_id, 0) if muscle.layer == "deep" else 0
+        return (_LAYER_ORDER[muscle.layer], in_layer, -i)
+
+    def _reachable(
+        self, ordered: list[MuscleShape], point: Point
+    ) -> tuple[tuple[MuscleShape, ...], tuple[tuple[str, str], ...]]:
+        kept: list[MuscleShape] = []
+        dropped: dict[str, str] = {}
+        for m in ordered:
+            rule = REACHED_ONLY_THROUGH.get(m.muscle_id)
+            if rule is not None and not self._reach[m.muscle_id].covers(point):
+                dropped.setdefault(m.muscle_id, rule[1])
+            else:
+                kept.append(m)
+        return tuple(kept), tuple(dropped.items())
 
     def locate(self, x: float, y: float) -> LocateResult:
         point = Point(x, y)
@@ -65,11 +107,12 @@ class ViewIndex:
             return LocateResult(self.view.name, x, y, False, None, None, ())
         region = self._regions[int(min(hits))] if len(hits) else None
         muscle_hits = self._hits(self._muscle_tree, self._muscle_geoms, point)
-        muscles = tuple(self._muscles[i] for i in sorted((int(i) for i in muscle_hits), key=self._depth_key))
+        ordered = [self._muscles[i] for i in sorted((int(i) for i in muscle_hits), key=self._depth_key)]
+        muscles, unreachable = self._reachable(ordered, point)
         side = region.side if region is not None and region.side is not Side.MIDLINE else None
         if side is None:
             side = side_of_x(self.view.name, x, midline_band=1.5)
-        return LocateResult(self.view.name, x, y, True, side, region, muscles)
+        return LocateResult(self.view.name, x, y, True, side, region, muscles, unreachable)
 
     def locate_brute_force(self, x: float, y: float) -> LocateResult:
         """The same answer without the index (the benchmark's baseline and a test oracle)."""
@@ -78,11 +121,12 @@ class ViewIndex:
             return LocateResult(self.view.name, x, y, False, None, None, ())
         region = next((r for r in self._regions if r.geometry.intersects(point)), None)
         hits = [i for i, m in enumerate(self._muscles) if m.geometry.intersects(point)]
-        muscles = tuple(self._muscles[i] for i in sorted(hits, key=self._depth_key))
+        ordered = [self._muscles[i] for i in sorted(hits, key=self._depth_key)]
+        muscles, unreachable = self._reachable(ordered, point)
         side = region.side if region is not None and region.side is not Side.MIDLINE else None
         if side is None:
             side = side_of_x(self.view.name, x, midline_band=1.5)
-        return LocateResult(self.view.name, x, y, True, side, region, muscles)
+        return LocateResult(self.view.name, x, y, True, side, region, muscles, unreachable)
 
 
 class AtlasIndex:

@@ -84,3 +84,4 @@ class AuditAction(StrEnum):
     SIGN = "sign"
     EXPORT = "export"
     ERASE = "erase"
+    VOID = "void"

@@ -131,6 +131,9 @@ class Session:
     plan: str = ""
     signed_by: str | None = None
     signed_at: str | None = None
+    # A draft started by mistake is voided, never erased: hidden from lists, kept with its reason.
+    voided_at: str | None = None
+    void_reason: str | None = None
     id: SessionId = field(default_factory=new_session_id)
 
     def __post_init__(self) -> None:
@@ -156,10 +159,20 @@ class Session:
                 raise v.ValidationError("signed_by", "a signed session needs signed_by and signed_at")
         elif self.signed_by is not None or self.signed_at is not None:
             raise v.ValidationError("status", "signed_by/signed_at are set but status is draft")
+        _set(self, "voided_at", v.optional_timestamp("voided_at", self.voided_at))
+        _set(self, "void_reason", v.optional_text("void_reason", self.void_reason, v.LONG_TEXT))
+        if (self.voided_at is None) != (self.void_reason is None):
+            raise v.ValidationError("void_reason", "a voided session needs both voided_at and a reason")
+        if self.voided_at is not None and self.status is SessionStatus.SIGNED:
+            raise v.ValidationError("voided_at", "a signed session cannot be voided; add an addendum")
 
     @property
     def is_signed(self) -> bool:
         return self.status is SessionStatus.SIGNED
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -188,6 +201,9 @@ class Mark:
     patient_position: str | None = None
     response: str | None = None
     notes: str = ""
+    #: Set by the editing session's hazard rule when the depth or needle length entered is beyond
+    #: the shallowest published skin-to-structure depth at the site (the message, with sources).
+    depth_warning: str | None = None
     id: MarkId = field(default_factory=new_mark_id)
 
     def __post_init__(self) -> None:
@@ -218,6 +234,8 @@ class Mark:
         _set(self, "patient_position", v.optional_text("patient_position", self.patient_position))
         _set(self, "response", v.optional_text("response", self.response, v.LONG_TEXT))
         _set(self, "notes", v.text("notes", self.notes, v.LONG_TEXT))
+        warning = v.optional_text("depth_warning", self.depth_warning, v.LONG_TEXT)
+        _set(self, "depth_warning", warning)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -345,6 +363,9 @@ class AdverseEvent:
     severity: Severity
     notes: str = ""
     occurred_at: str = field(default_factory=utc_now)
+    # Who recorded it and when: an event reported after signing is a dated entry of its own.
+    recorded_by: str | None = None
+    recorded_at: str | None = None
     id: AdverseEventId = field(default_factory=new_adverse_event_id)
 
     def __post_init__(self) -> None:
@@ -354,6 +375,8 @@ class AdverseEvent:
         _set(self, "severity", v.choice("severity", self.severity, Severity))
         _set(self, "notes", v.text("notes", self.notes, v.LONG_TEXT))
         _set(self, "occurred_at", v.timestamp("occurred_at", self.occurred_at))
+        _set(self, "recorded_by", v.optional_text("recorded_by", self.recorded_by))
+        _set(self, "recorded_at", v.optional_timestamp("recorded_at", self.recorded_at))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -372,6 +395,46 @@ class Addendum:
         _set(self, "author", v.text("author", self.author, required=True))
         _set(self, "text", v.text("text", self.text, v.LONG_TEXT, required=True))
         _set(self, "written_at", v.timestamp("written_at", self.written_at))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Clinician:
+    """Who writes the record: set once per database and used for every entry they make."""
+
+    name: str
+    profession: str = ""
+    registration_number: str = ""
+    initials: str = ""
+
+    def __post_init__(self) -> None:
+        _set(self, "name", v.text("name", self.name, 120, required=True))
+        _set(self, "profession", v.text("profession", self.profession, 120))
+        _set(self, "registration_number", v.text("registration_number", self.registration_number, 64))
+        initials = v.text("initials", self.initials, 8) or initials_of(self.name)
+        _set(self, "initials", initials)
+
+    @property
+    def signature(self) -> str:
+        """The name as it goes on the record: name, profession, registration."""
+        parts = [self.name]
+        if self.profession:
+            parts.append(self.profession)
+        if self.registration_number:
+            parts.append(f"reg. {self.registration_number}")
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "profession": self.profession,
+            "registration_number": self.registration_number,
+            "initials": self.initials,
+        }
+
+
+def initials_of(name: str) -> str:
+    """A clinician's default initials: "Jo Rivera" → "JR"."""
+    return "".join(word[0].upper() for word in name.replace("-", " ").split() if word[0].isalpha())[:8]
 
 
 @dataclass(frozen=True, kw_only=True)

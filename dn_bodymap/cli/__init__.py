@@ -7,29 +7,50 @@ wires them together and turns expected failures into a one-line message and a no
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
-from dn_bodymap import __version__
-from dn_bodymap.cli.common import CliError
+from dn_bodymap.charting.errors import RecordError
+from dn_bodymap.cli.common import CliError, OneLineParser, one_line
 
 _COMMAND_MODULES = (
     "dn_bodymap.cli.atlas_cmd",
     "dn_bodymap.cli.safety_cmd",
     "dn_bodymap.cli.referral_cmd",
     "dn_bodymap.cli.records_cmd",
+    "dn_bodymap.cli.exchange_cmd",
+    "dn_bodymap.cli.teaching_cmd",
+    "dn_bodymap.cli.card_cmd",
+    "dn_bodymap.cli.report_cmd",
 )
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the version is looked up only when asked (the lookup costs ~50 ms)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **_: object) -> None:
+        super().__init__(
+            option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0, help="print the version and exit"
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from dn_bodymap import __version__
+
+        print(f"dn-bodymap {__version__}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
     import importlib
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="dn-bodymap",
         description="Trigger-point charting and teaching for dry-needling clinicians. "
         "With no sub-command, opens the application window.",
     )
-    parser.add_argument("--version", action="version", version=f"dn-bodymap {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--db",
         metavar="PATH",
@@ -51,18 +72,46 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every expected failure ends as one line on stderr and a non-zero exit
+    (2 for bad input, 1 for a failure of the records or the file system)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     try:
-        if handler is None:
-            return _open_gui(args)
-        return int(handler(args) or 0)
+        try:
+            if handler is None:
+                return _open_gui(args)
+            code = int(handler(args) or 0)
+            sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
+            return code
+        except RecursionError as exc:  # e.g. absurdly nested JSON
+            raise CliError("the input is nested too deeply to read") from exc
     except CliError as exc:
-        print(f"dn-bodymap: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return _fail(str(exc), exc.exit_code)
+    except BrokenPipeError:
+        # The reader (e.g. `head`) stopped reading: not an error worth a message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 141
     except KeyboardInterrupt:
         return 130
+    except (RecordError, sqlite3.Error) as exc:
+        return _fail(str(exc), 1)
+    except OSError as exc:
+        return _fail(_os_error(exc), 1)
+    except (ValueError, OverflowError) as exc:
+        return _fail(f"invalid input: {exc}", 2)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"dn-bodymap: {one_line(message)}", file=sys.stderr)
+    return code or 1
+
+
+def _os_error(exc: OSError) -> str:
+    where = f" ({one_line(str(exc.filename), 120)})" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}"
 
 
 def _open_gui(args: argparse.Namespace) -> int:
@@ -72,6 +121,9 @@ def _open_gui(args: argparse.Namespace) -> int:
         if exc.name and exc.name.startswith("dn_bodymap.gui"):
             raise CliError("the application window is not part of this build yet") from exc
         raise
+    # Everything the window writes (settings with the clinician's name and last session, exports)
+    # is for this user only: Qt creates its settings file 0644 otherwise.
+    os.umask(0o077)
     return run_app(db=args.db, demo=args.demo)
 
 

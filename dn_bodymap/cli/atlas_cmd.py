@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dn_bodymap.atlas.model import VIEWS, Atlas
+from dn_bodymap.charting.enums import View
 from dn_bodymap.cli.common import CliError, finite_float, print_json
+
+if TYPE_CHECKING:
+    from dn_bodymap.atlas.model import Atlas
+
+# The view names without importing the atlas (shapely): `dn-bodymap patients` never pays for it.
+VIEWS: tuple[str, ...] = tuple(v.value for v in View)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,8 +62,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--highlight", default="", help="comma-separated muscle ids to outline")
     p.add_argument(
         "--pattern",
-        metavar="TRIGGER_POINT[:SIDE]",
-        help="draw a library trigger point and its referral zones (essential solid, spillover hatched)",
+        metavar="TRIGGER_POINT[:SIDE][,…]",
+        help="draw one to four library trigger points and their referral zones (essential solid, "
+        "spillover hatched), each in its own colour; a muscle id stands for its first trigger point",
+    )
+    p.add_argument(
+        "--muscles",
+        choices=("normal", "faded", "hidden"),
+        default="normal",
+        help="with --pattern: fade or hide the muscles so the pattern reads on its own",
     )
     p.add_argument("--out", required=True, type=Path)
     p.set_defaults(handler=_render)
@@ -277,14 +290,24 @@ def _render(args: argparse.Namespace) -> int:
     overlays = []
     if "hazards" in layers:
         overlays = _hazard_overlays(args.view)
-    highlight = set(filter(None, args.highlight.split(",")))
+    highlight = {h.strip() for h in args.highlight.split(",") if h.strip()}
+    if unknown := sorted(highlight - atlas.muscles.keys()):
+        raise CliError(f"--highlight: unknown muscle {unknown[0]!r} (see `dn-bodymap atlas muscles`)")
+    palette = DARK if args.dark else LIGHT
+    legend: list[str] = []
     if args.pattern:
-        pattern, muscle = _pattern_overlays(args.pattern, args.view)
+        from dn_bodymap.render.referral_overlay import muscle_layers, veil_overlay
+
+        pattern, muscles, legend = _pattern_overlays(args.pattern, args.view, palette)
+        if args.muscles == "faded":
+            overlays = [veil_overlay(atlas, args.view, palette), *overlays]
         overlays = [*overlays, *pattern]
-        highlight.add(muscle)
+        layers = muscle_layers(layers, args.muscles)
+        if args.muscles != "hidden":
+            highlight.update(muscles)
     options = RenderOptions(
         layers=layers,
-        palette=DARK if args.dark else LIGHT,
+        palette=palette,
         greyscale=args.greyscale,
         overlays=overlays,
         highlight=frozenset(highlight),
@@ -294,6 +317,8 @@ def _render(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         raise CliError(str(exc)) from None
     print(args.out)
+    for line in legend:
+        print(line)
     return 0
 
 
@@ -313,22 +338,38 @@ def _export_svg(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pattern_overlays(spec: str, view: str) -> tuple[list, str]:
+def _pattern_overlays(spec: str, view: str, palette) -> tuple[list, set[str], list[str]]:
+    """Overlays, muscles to outline and legend lines for 'trapezius.1:right,levator_scapulae.1'."""
     from dn_bodymap.atlas.model import Side
     from dn_bodymap.atlas.trigger_points import default_library
-    from dn_bodymap.render.referral_overlay import pattern_overlays
+    from dn_bodymap.render.referral_overlay import comparison_overlays
+    from dn_bodymap.render.style import pattern_colour_name
 
-    tid, _, side_text = spec.partition(":")
-    try:
-        side = Side(side_text or "right")
-    except ValueError:
-        raise CliError(f"unknown side {side_text!r}; use left or right") from None
     library = default_library()
-    try:
-        overlays = pattern_overlays(library, tid, side, view)
-    except KeyError:
-        raise CliError(f"no trigger point {tid!r} in the library (see `atlas trigger-points`)") from None
-    return overlays, library.instances[(tid, side)].muscle
+    items = [part.strip() for part in spec.split(",") if part.strip()]
+    if not 1 <= len(items) <= 4:
+        raise CliError("--pattern takes one to four trigger points, comma-separated")
+    chosen: list[tuple[str, Side, int]] = []
+    for index, item in enumerate(items):
+        tid, _, side_text = item.partition(":")
+        try:
+            side = Side(side_text or "right")
+        except ValueError:
+            raise CliError(f"unknown side {side_text!r}; use left or right") from None
+        if "." not in tid:
+            own = sorted(t for t in library.trigger_points if t.startswith(f"{tid}."))
+            if own:
+                tid = own[0]
+        if (tid, side) not in library.instances:
+            raise CliError(f"no trigger point {tid!r} in the library (see `atlas trigger-points`)")
+        chosen.append((tid, side, index))
+    overlays = comparison_overlays(library, chosen, view, palette)
+    muscles = {library.instances[(tid, side)].muscle for tid, side, _ in chosen}
+    legend = [
+        f"{pattern_colour_name(i)}: {library.instances[(tid, side)].label} ({side})"
+        for tid, side, i in chosen
+    ]
+    return overlays, muscles, legend
 
 
 def _hazard_overlays(view: str) -> list:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import sys
-from typing import Any
+from typing import Any, NoReturn
+
+MAX_MESSAGE = 300  # characters of one error line; a 100,000-character argument is not echoed
 
 
 class CliError(Exception):
@@ -14,6 +17,25 @@ class CliError(Exception):
     def __init__(self, message: str, exit_code: int = 2) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` on one line, shortened: error messages may quote hostile input."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line (with a pointer to ``--help``)."""
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # ``--x=--`` reaches here as ["--"]; argparse drops the "--" and stores [] as the value.
+        if action.nargs is None and action.option_strings and arg_strings == ["--"]:
+            self.error(f"argument {action.option_strings[0]}: expected a value, not '--'")
+        return super()._get_values(action, arg_strings)
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {one_line(message)} (see {self.prog} --help)\n")
 
 
 def print_json(document: Any) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from dn_bodymap.cli.common import CliError, print_json
 from dn_bodymap.store import StoreError, open_read_only, open_store, resolve_db_path
+from dn_bodymap.store.anchor import anchor_problems
 from dn_bodymap.store.audit import verify_chain
 from dn_bodymap.store.backup import backup_name, copy_database, integrity_problems
 from dn_bodymap.store.connection import connect, inspect
@@ -24,11 +25,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     patients.add_argument("--search", metavar="TEXT", default="", help="name or record number")
     patients.add_argument("--archived", action="store_true", help="include archived patients")
     patients.add_argument("--json", action="store_true", help="print one JSON document")
+    _paging_arguments(patients, None)
     patients.set_defaults(handler=_patients)
 
     sessions = subparsers.add_parser("sessions", help="list sessions, newest first")
     sessions.add_argument("--patient", metavar="ID", help="only this patient's sessions")
     sessions.add_argument("--json", action="store_true", help="print one JSON document")
+    _paging_arguments(sessions, SESSIONS_PAGE)
     sessions.set_defaults(handler=_sessions)
 
     db = subparsers.add_parser("db", help="check, back up or restore the record database")
@@ -46,7 +49,49 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser("demo", help="fill an empty database with fictitious patients")
     # SUPPRESS: without it the sub-command's default would overwrite a global --db given earlier.
     demo.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database to fill")
+    demo.add_argument(
+        "--patients",
+        metavar="N",
+        type=_positive_count,
+        help="instead, a clinic-sized database: N patients, ~10 sessions each, ~10 marks a session",
+    )
+    demo.add_argument("--seed", metavar="N", type=int, help="with --patients: the random seed (default 14)")
     demo.set_defaults(handler=_demo)
+
+
+# `dn-bodymap sessions` shows one page by default: a clinic's database holds ~100,000 sessions.
+SESSIONS_PAGE = 100
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def _positive_count(text: str) -> int:
+    value = _count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected 1 or more")
+    return value
+
+
+def _paging_arguments(parser: argparse.ArgumentParser, default_limit: int | None) -> None:
+    shown = "all" if default_limit is None else str(default_limit)
+    parser.add_argument(
+        "--limit", metavar="N", type=_count, default=default_limit, help=f"at most N rows (default: {shown})"
+    )
+    parser.add_argument("--offset", metavar="N", type=_count, default=0, help="skip the first N rows")
+
+
+def _more_hint(args: argparse.Namespace, shown: int) -> None:
+    """Says how to see the next page when a page came back full (text output only)."""
+    if args.limit is not None and shown == args.limit and shown:
+        print(f"(first {shown} from offset {args.offset}; next page: --offset {args.offset + shown})")
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -77,7 +122,9 @@ def _patients(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     if repo is not None:
         with repo:
-            for summary in repo.search_patients(args.search, include_archived=args.archived):
+            for summary in repo.search_patients(
+                args.search, include_archived=args.archived, limit=args.limit, offset=args.offset
+            ):
                 p = summary.patient
                 rows.append(
                     {
@@ -103,6 +150,7 @@ def _patients(args: argparse.Namespace) -> int:
                 ("last_session_at", "Last session"),
             ],
         )
+        _more_hint(args, len(rows))
     return 0
 
 
@@ -111,7 +159,7 @@ def _sessions(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     if repo is not None:
         with repo:
-            for summary in repo.list_sessions(args.patient):
+            for summary in repo.list_sessions(args.patient, limit=args.limit, offset=args.offset):
                 s = summary.session
                 rows.append(
                     {
@@ -138,6 +186,7 @@ def _sessions(args: argparse.Namespace) -> int:
                 ("marks", "Marks"),
             ],
         )
+        _more_hint(args, len(rows))
     return 0
 
 
@@ -161,6 +210,7 @@ def _db_check(args: argparse.Namespace) -> int:
         try:
             with open_read_only(path) as repo:
                 problems += [f"audit log: {p}" for p in verify_chain(repo.db)]
+                problems += [f"audit log: {p}" for p in anchor_problems(repo.db, path)]
         except StoreError as exc:
             problems.append(str(exc))
     if args.json:
@@ -178,7 +228,11 @@ def _db_backup(args: argparse.Namespace) -> int:
     path = _db_path(args)
     if not path.is_file():
         raise CliError(f"there is no record database at {path}")
+    if args.out is not None and not args.out.strip():
+        raise CliError("--out is empty; give the backup file's path")
     out = Path(args.out).expanduser() if args.out else backup_name(path, "manual")
+    if args.out and not out.parent.is_dir():
+        raise CliError(f"folder {out.parent} does not exist (or is a file); create it first")
     if out.exists():
         raise CliError(f"{out} already exists; choose another name")
     try:
@@ -211,12 +265,20 @@ def _db_restore(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from dn_bodymap.store.demo import fill_demo
 
+    if args.seed is not None and args.patients is None:
+        raise CliError("--seed goes with --patients")
     path = _db_path(args)
     try:
         with open_store(path, actor="demo") as repo:
             if repo.search_patients(include_archived=True, limit=1):
                 raise CliError(f"{path} already holds patients; demo data goes into an empty one")
-            counts = fill_demo(repo)
+            if args.patients is not None:
+                from dn_bodymap.store.demo_clinic import DEFAULT_SEED, fill_clinic
+
+                seed = DEFAULT_SEED if args.seed is None else args.seed
+                counts = fill_clinic(repo, args.patients, seed=seed)
+            else:
+                counts = fill_demo(repo)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     print(

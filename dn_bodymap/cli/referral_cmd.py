@@ -6,8 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from shapely.geometry import mapping
-
 from dn_bodymap.cli.common import CliError, print_json
 
 
@@ -42,7 +40,7 @@ def _drawing(args: argparse.Namespace):
     atlas = load()
     try:
         if args.regions is not None:
-            return atlas, PainDrawing.from_regions(atlas, args.regions.split(","))
+            return atlas, PainDrawing.from_regions(atlas, _region_refs(args.regions))
         try:
             text = args.geojson.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -50,6 +48,15 @@ def _drawing(args: argparse.Namespace):
         return atlas, PainDrawing.from_geojson_text(atlas, text)
     except DrawingError as exc:
         raise CliError(str(exc)) from None
+
+
+def _region_refs(text: str) -> list[str]:
+    """Distinct region references in order (15,000 repeats cost one lookup); ``temple:`` is refused."""
+    refs = list(dict.fromkeys(ref.strip() for ref in text.split(",") if ref.strip()))
+    for ref in refs:
+        if ref.endswith(":"):
+            raise CliError(f"--regions: {ref!r} names no side after ':' (left or right)")
+    return refs
 
 
 def _library():
@@ -118,6 +125,8 @@ def _describe(args: argparse.Namespace) -> int:
 
 
 def trigger_point_document(tid: str, instances: list) -> dict[str, Any]:
+    from shapely.geometry import mapping
+
     first = instances[0]
 
     def zones(kind: str) -> list[dict[str, Any]]:
@@ -154,7 +163,7 @@ def trigger_point_document(tid: str, instances: list) -> dict[str, Any]:
 def _trigger_points(args: argparse.Namespace) -> int:
     library = _library()
     grouped = library.trigger_points
-    if args.muscle:
+    if args.muscle is not None:
         grouped = {k: v for k, v in grouped.items() if v[0].muscle == args.muscle}
         if not grouped:
             raise CliError(f"no trigger points for muscle {args.muscle!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dn_bodymap.atlas.model import VIEWS
+from dn_bodymap.cli.atlas_cmd import VIEWS
 from dn_bodymap.cli.common import CliError, finite_float, print_json
 
 
@@ -30,6 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="patient condition (repeatable or comma-separated), e.g. lung_disease, "
         "thoracic_surgery, anticoagulants, pregnancy, lymphoedema_left_arm, breast_implants; "
         "any screening question id is accepted",
+    )
+    p.add_argument(
+        "--depth",
+        type=finite_float,
+        metavar="MM",
+        help="needle depth or length in mm: warns when it is beyond the shallowest published "
+        "skin-to-structure depth at the site",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_assess)
@@ -73,6 +80,8 @@ def _assess(args: argparse.Namespace) -> int:
 
     if args.bmi is not None and not 8 <= args.bmi <= 100:
         raise CliError("--bmi must be between 8 and 100")
+    if args.depth is not None and not 0 < args.depth <= 300:
+        raise CliError("--depth must be more than 0 and at most 300 mm")
     conditions = _conditions(args.condition)
     hazards = _load_hazards()
     doc = assess_document(
@@ -83,6 +92,7 @@ def _assess(args: argparse.Namespace) -> int:
         bmi=args.bmi,
         conditions=conditions,
         hazards=hazards,
+        depth_mm=args.depth,
     )
     if args.json:
         print_json(doc)
@@ -104,6 +114,14 @@ def _print_assessment(doc: dict[str, Any]) -> None:
         for d in h["depth"]:
             print(f"  depth: {d['text']} [{', '.join(d['sources'])}]")
         print(f"  sources: {', '.join(h['sources'])}")
+    if doc.get("depth_warning"):
+        w = doc["depth_warning"]
+        print(f"! depth: {w['message']} [{', '.join(w['sources'])}]")
+    elif "depth_mm" in doc:
+        print(
+            f"depth {doc['depth_mm']:g} mm: no published figure at this site is shallower; "
+            "individual anatomy still varies."
+        )
     for m in doc["modifiers"]:
         print(f"* {m['text']} [{', '.join(m['sources'])}]")
     for line in doc["advice"]:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-import getpass
-
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -19,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from dn_bodymap.atlas.locate import AtlasIndex
 from dn_bodymap.atlas.model import Atlas
-from dn_bodymap.charting.records import Mark, Session
+from dn_bodymap.charting.records import Clinician, Session
 from dn_bodymap.charting.repository import Repository
 from dn_bodymap.gui.patients.page import PatientsPage
 from dn_bodymap.gui.patients.patient_dialog import PatientDialog
@@ -49,7 +45,10 @@ class MainWindow(QMainWindow):
         self.library = library
         self.referral_index = referral_index
         self.settings = settings or QSettings("dn-bodymap", "dn-bodymap")
-        self.clinician = clinician or str(self.settings.value("clinician", "") or getpass.getuser())
+        # Who writes the record belongs to the database (File → Clinician…), never the OS login.
+        self.profile: Clinician | None = repo.get_clinician()
+        if self.profile is None and clinician:
+            self.profile = repo.set_clinician(Clinician(name=clinician))
         self.dark = self.settings.value("dark", False, type=bool)
         self.setWindowTitle("dn-bodymap")
         self.setObjectName("mainWindow")
@@ -59,13 +58,23 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.patients)
         self.session_page: SessionPage | None = None
         self.controller: SessionController | None = None
+        self.library_page = None  # the Library screen, built when first shown
         self.save_label = QLabel("Ready")
         self.save_label.setAccessibleName("Save status")
+        self.clinician_label = QLabel()
+        self.clinician_label.setAccessibleName("Clinician")
+        self.statusBar().addPermanentWidget(self.clinician_label)
         self.statusBar().addPermanentWidget(self.save_label)
         self._build_actions()
+        self._show_clinician()
+        if self.profile is None:  # first start on this database: ask once, after the window shows
+            QTimer.singleShot(0, self.first_start)
         self.patients.newPatient.connect(self.create_patient)
         self.patients.editPatient.connect(self.edit_patient)
         self.patients.newSession.connect(self.start_session)
+        self.patients.newSessionFrom.connect(self.start_session)
+        self.patients.voidSession.connect(self.void_draft)
+        self.patients.compareVisits.connect(self.compare_visits)
         self.patients.openSession.connect(self.open_session)
         self.patients.showHistory.connect(self.show_history)
         self.resize(1400, 900)
@@ -92,10 +101,32 @@ class MainWindow(QMainWindow):
         self.patients_action = self._action(
             "Patients", self.show_patients, "Ctrl+P", "Back to the patient list"
         )
+        self.library_action = self._action(
+            "Library",
+            self.show_library,
+            "Ctrl+L",
+            "Trigger-point library: referral patterns, comparison, reverse lookup, lessons",
+        )
         self.backup_action = self._action(
             "Back up now", self.backup_now, tip="Write a checked backup copy now"
         )
-        file_menu.addActions([self.new_patient_action, self.patients_action, self.backup_action])
+        self.clinician_action = self._action(
+            "Clinician…", self.change_clinician, tip="Who writes this database's record"
+        )
+        self.save_action = self._action("Save", self.save_feedback, QKeySequence.StandardKey.Save)
+        file_menu.addActions(
+            [
+                self.new_patient_action,
+                self.patients_action,
+                self.library_action,
+                self.save_action,
+                self.backup_action,
+                self.clinician_action,
+            ]
+        )
+        from dn_bodymap.gui.report_actions import install_report_actions
+
+        install_report_actions(self, file_menu)  # Export PDF… and Print… of the current session
         file_menu.addSeparator()
         file_menu.addAction(self._action("Quit", self.close, QKeySequence.StandardKey.Quit))
         edit = bar.addMenu("&Edit")
@@ -124,9 +155,22 @@ class MainWindow(QMainWindow):
         self.screening_action = self._action("Screening checklist…", self.screening)
         self.adverse_action = self._action("Record adverse event…", self.adverse_event)
         self.addendum_action = self._action("Add addendum…", self.addendum)
-        session.addActions(
-            [self.screening_action, self.adverse_action, self.addendum_action, self.sign_action]
+        self.void_action = self._action(
+            "Void this draft…", lambda: self.void_draft(self.controller.session_id if self.controller else "")
         )
+        session.addActions(
+            [
+                self.screening_action,
+                self.adverse_action,
+                self.addendum_action,
+                self.sign_action,
+                self.void_action,
+            ]
+        )
+        from dn_bodymap.gui.teaching.teaching_menu import TeachingMenu
+
+        self.teaching_menu = TeachingMenu(self, self.atlas, self.library)
+        bar.addMenu(self.teaching_menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("About dn-bodymap", self.about))
 
@@ -139,9 +183,10 @@ class MainWindow(QMainWindow):
             self.delete_action,
             self.sign_action,
             self.screening_action,
-            self.adverse_action,
+            self.void_action,
         ):
             act.setEnabled(in_session and not signed)
+        self.adverse_action.setEnabled(in_session)  # delayed events come after signing too
         if in_session and not signed:
             self.undo_action.setEnabled(self.controller.editing.can_undo)
             self.redo_action.setEnabled(self.controller.editing.can_redo)
@@ -157,6 +202,27 @@ class MainWindow(QMainWindow):
         self.patients.refresh()
         self.setWindowTitle("dn-bodymap — patients")
         self.settings.setValue("last_session", "")
+        self._update_actions()
+
+    def show_library(self) -> None:
+        from dn_bodymap.gui.teaching.library_page import LibraryPage
+
+        if self.library_page is None:
+            from dn_bodymap.atlas.trigger_points import default_library
+            from dn_bodymap.charting.referral.index_cache import default_referral_index
+
+            self.library_page = LibraryPage(
+                self.atlas,
+                self.library or default_library(),
+                self.referral_index or default_referral_index(),
+                parent=self,
+            )
+            self.library_page.set_palette(DARK if self.dark else LIGHT)
+            self.library_page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self.stack.addWidget(self.library_page)
+        self.stack.setCurrentWidget(self.library_page)
+        self.setWindowTitle("dn-bodymap — library")
+        self.library_page.search.setFocus()
         self._update_actions()
 
     def create_patient(self) -> None:
@@ -178,30 +244,24 @@ class MainWindow(QMainWindow):
         TriggerPointHistoryDialog(self.repo, self.atlas, patient_id, self).exec()
 
     # -- sessions ------------------------------------------------------------------------------
-    def start_session(self, patient_id: str, mode: str = "blank") -> str | None:
-        previous = sorted(self.repo.list_sessions(patient_id), key=lambda s: s.session.started_at)
+    def start_session(self, patient_id: str, mode: str = "blank", source: str | None = None) -> str | None:
+        """``source``: the visit to start from; by default the last signed one (never a draft)."""
+        signed = [
+            s
+            for s in sorted(self.repo.list_sessions(patient_id), key=lambda s: s.session.started_at)
+            if s.session.is_signed
+        ]
+        previous = [s for s in signed if s.session.id == source] if source else signed
         session = Session(patient_id=patient_id, clinician=self.clinician)
         if not self._save(lambda: self.repo.create_session(session)):
             return None
-        if mode in ("copy", "overlay") and previous:
-            last = self.repo.load_session(previous[-1].session.id)
-            if mode == "copy":
-                for m in last.marks:
-                    fields = {f.name: getattr(m, f.name) for f in dataclasses.fields(Mark)}
-                    fields.pop("id")
-                    fields.update(
-                        session_id=session.id,
-                        needled=False,
-                        depth_mm=None,
-                        passes=None,
-                        duration_s=None,
-                        response=None,
-                    )
-                    self._save(lambda f=fields: self.repo.add_mark(Mark(**f)))
         self.open_session(
             session.id,
             overlay_from=previous[-1].session.id if mode == "overlay" and previous else None,
         )
+        if mode == "copy" and previous and self.controller is not None:
+            # Through the session's hazard rule: hazardous marks are acknowledged again, in one dialog.
+            self.controller.copy_marks(self.repo.load_session(previous[-1].session.id).marks)
         return session.id
 
     def open_session(self, session_id: str, overlay_from: str | None = None) -> None:
@@ -233,6 +293,12 @@ class MainWindow(QMainWindow):
         self.controller.refused.connect(self._on_refused)
         self.session_page.signRequested.connect(self.sign_session)
         self.session_page.screeningRequested.connect(self.screening)
+        self.session_page.addendumRequested.connect(self.addendum)
+        self.session_page.adverseEventRequested.connect(self.adverse_event)
+        if overlay_from:  # kept with the session, so it is still there when the draft reopens
+            self.repo.set_setting(f"overlay:{session_id}", overlay_from)
+        else:
+            overlay_from = self.repo.get_setting(f"overlay:{session_id}")
         if overlay_from:
             self._show_overlay(overlay_from)
         patient = self.repo.get_patient(self.controller.session.patient_id)
@@ -294,17 +360,24 @@ class MainWindow(QMainWindow):
         apply_palette(QApplication.instance(), self.dark)
         if self.session_page is not None:
             self.session_page.canvas.refresh_palette()
+        if self.library_page is not None:
+            self.library_page.set_palette(DARK if self.dark else LIGHT)
 
     # -- session actions -----------------------------------------------------------------------
     def sign_session(self) -> None:
         if self.controller is None or self.controller.is_signed:
             return
-        name, ok = QInputDialog.getText(
-            self, "Sign session", "Sign this note as (it becomes read-only):", text=self.clinician
-        )
-        if ok and name.strip() and self.controller.sign(name.strip()):
-            self.settings.setValue("clinician", name.strip())
+        if self.profile is None and not self.change_clinician():
+            return
+        from dn_bodymap.charting.sign_check import presign_findings
+        from dn_bodymap.gui.sign_dialog import SignDialog
+
+        record = self.repo.load_session(self.controller.session_id)
+        findings = presign_findings(record, self.controller.mark_label)
+        dialog = SignDialog(self.profile, findings, self.change_clinician, self)
+        if dialog.exec() and self.controller.sign(self.clinician):
             self._update_actions()
+            self.statusBar().showMessage(f"Signed by {self.clinician}", 8000)
 
     def screening(self) -> None:
         if self.controller is None:
@@ -323,28 +396,114 @@ class MainWindow(QMainWindow):
             return
         from dn_bodymap.gui.session.adverse_event_dialog import AdverseEventDialog
 
-        dialog = AdverseEventDialog(self.controller.session_id, self)
+        signed = self.controller.is_signed
+        dialog = AdverseEventDialog(
+            self.controller.session_id, self, recorded_by=self.clinician, signed=signed
+        )
         if dialog.exec() and dialog.event is not None:
+            if signed:  # a dated entry under the signed note; the note stays signed
+                if self._save(lambda: self.repo.add_adverse_event(dialog.event)):
+                    self._refresh_entries()
+                return
             from dn_bodymap.charting.editing import AddAdverseEvent
 
             self.controller._execute(AddAdverseEvent(dialog.event))
+            self._refresh_entries()
 
     def addendum(self) -> None:
         if self.controller is None:
             return
         from dn_bodymap.charting.records import Addendum
+        from dn_bodymap.gui.record_dialogs import AddendumDialog
 
-        text, ok = QInputDialog.getMultiLineText(self, "Addendum", "Addendum to the signed note:")
-        if ok and text.strip():
-            self._save(
-                lambda: self.repo.add_addendum(
-                    Addendum(
-                        session_id=self.controller.session_id,
-                        author=self.clinician,
-                        text=text.strip(),
-                    )
-                )
+        dialog = AddendumDialog(self.clinician, self)
+        if dialog.exec() and dialog.value():
+            addendum = Addendum(
+                session_id=self.controller.session_id, author=self.clinician, text=dialog.value()
             )
+            if self._save(lambda: self.repo.add_addendum(addendum)):
+                self._refresh_entries()
+
+    def _refresh_entries(self) -> None:
+        if self.session_page is not None:
+            self.session_page.header.refresh_entries()
+
+    # -- the clinician and the database ----------------------------------------------------------
+    @property
+    def clinician(self) -> str:
+        """The name every new entry carries: the profile's signature line."""
+        return self.profile.signature if self.profile is not None else ""
+
+    def _show_clinician(self) -> None:
+        if self.profile is None:
+            self.clinician_label.setText("No clinician set")
+        else:
+            self.clinician_label.setText(f"Clinician: {self.profile.name} ({self.profile.initials})")
+            self.clinician_label.setToolTip(self.profile.signature)
+        if self.controller is not None:
+            self.controller.clinician = self.clinician
+            if self.session_page is not None:
+                self.session_page.header.refresh()
+
+    def change_clinician(self) -> Clinician | None:
+        from dn_bodymap.gui.clinician_dialog import ClinicianDialog
+
+        dialog = ClinicianDialog(self.profile, self)
+        if not dialog.exec() or dialog.result_clinician is None:
+            return None
+        if not self._save(lambda: self.repo.set_clinician(dialog.result_clinician)):
+            return None
+        self.profile = dialog.result_clinician
+        self._show_clinician()
+        self.statusBar().showMessage(f"New entries are recorded as {self.clinician}", 8000)
+        return self.profile
+
+    def first_start(self) -> None:
+        """On an empty database: the clinician, the clinic's name and where backups go, once."""
+        if self.profile is not None:
+            return
+        from dn_bodymap.gui.first_start_dialog import FirstStartDialog
+        from dn_bodymap.store.paths import backup_dir
+
+        path = getattr(self.repo, "path", None)
+        folder = str(backup_dir(path)) if path is not None else "the folder beside the database"
+        dialog = FirstStartDialog(folder, self)
+        if dialog.exec() and dialog.result_clinician is not None:
+            self._save(lambda: self.repo.set_clinician(dialog.result_clinician))
+            if dialog.result_clinic_name:
+                self._save(lambda: self.repo.set_setting("clinic_name", dialog.result_clinic_name))
+            self.profile = dialog.result_clinician
+            self._show_clinician()
+        else:  # "Quit": nothing can be recorded without an author
+            self.close()
+
+    def compare_visits(self, patient_id: str) -> None:
+        from dn_bodymap.gui.compare_dialog import CompareVisitsDialog
+
+        CompareVisitsDialog(self.repo, self.atlas, patient_id, DARK if self.dark else LIGHT, self).exec()
+
+    def save_feedback(self) -> None:
+        """Ctrl+S: there is nothing to save by hand; say so rather than do nothing."""
+        self.statusBar().showMessage("All changes are saved as you go.", 6000)
+
+    def void_draft(self, session_id: str) -> None:
+        """A draft started by mistake is voided with a reason, not deleted."""
+        if not session_id:
+            return
+        from dn_bodymap.gui.local_time import local_text
+        from dn_bodymap.gui.record_dialogs import VoidDraftDialog
+
+        session = self.repo.get_session(session_id)
+        if session.is_signed:
+            self.statusBar().showMessage("A signed session cannot be voided; add an addendum.", 8000)
+            return
+        dialog = VoidDraftDialog(f"of {local_text(session.started_at)}", self)
+        if dialog.exec() and self._save(lambda: self.repo.void_session(session_id, dialog.value())):
+            if self.controller is not None and self.controller.session_id == session_id:
+                self.show_patients()
+            else:
+                self.patients.refresh(select=session.patient_id)
+            self.statusBar().showMessage("The draft was voided; its reason is kept.", 8000)
 
     def backup_now(self) -> None:
         backup = getattr(self.repo, "backup_now", None)

@@ -7,10 +7,23 @@ from PySide6.QtWidgets import QApplication
 
 
 def apply_palette(app: QApplication, dark: bool) -> None:
+    """Switch palettes and repaint every widget now, not after a restart."""
     app.setStyle("Fusion")
-    if not dark:
-        app.setPalette(app.style().standardPalette())
-        return
+    app.setPalette(app.style().standardPalette() if not dark else _dark())
+    _repolish(app)
+
+
+def _repolish(app: QApplication) -> None:
+    """Widgets with a style sheet (bold headings, banners) resolve colours when polished, so a
+    palette change reaches them only through a re-polish."""
+    for widget in app.allWidgets():
+        if widget.styleSheet():
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+        widget.update()
+
+
+def _dark() -> QPalette:
     pal = QPalette()
     base, window, text = QColor("#1e2126"), QColor("#2a2e35"), QColor("#e8e8e8")
     pal.setColor(QPalette.ColorRole.Window, window)
@@ -28,4 +41,5 @@ def apply_palette(app: QApplication, dark: bool) -> None:
     pal.setColor(QPalette.ColorRole.Mid, QColor("#555b63"))
     pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#777"))
     pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#777"))
-    app.setPalette(pal)
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#8a8f96"))
+    return pal

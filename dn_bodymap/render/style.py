@@ -53,7 +53,8 @@ LIGHT = Palette(
 
 DARK = Palette(
     background=QColor("#1e2126"),
-    skin=QColor("#4a3f3a"),
+    # A mid tan, not near-black: face, hands and feet (skin not covered by muscle) stay readable.
+    skin=QColor("#b39583"),
     outline=QColor("#d8c8bd"),
     detail=QColor("#9c8a80"),
     region_line=QColor("#8cc4f0"),
@@ -116,3 +117,21 @@ def region_fill(index: int) -> QColor:
     c = QColor(tints[index % len(tints)])
     c.setAlpha(150)
     return c
+
+
+#: Referral-pattern colours, one per compared pattern (Okabe–Ito / Tol colour-blind-safe hues). All
+#: are cool or saturated against the warm muscle tones, and dark enough to stay apart from the light
+#: grey muscles of a greyscale print; the dark palette gets lighter variants of the same hues.
+PATTERN_COLOURS_LIGHT: tuple[str, ...] = ("#0a5fc2", "#008a5e", "#7b2fa8", "#c45a00")
+PATTERN_COLOURS_DARK: tuple[str, ...] = ("#5fb4ff", "#3fdca4", "#d08cff", "#ffb347")
+PATTERN_NAMES: tuple[str, ...] = ("blue", "green", "purple", "orange")
+
+
+def pattern_colour(index: int, palette: Palette) -> QColor:
+    """The colour of the ``index``-th pattern (0 for a pattern shown alone) on ``palette``."""
+    colours = PATTERN_COLOURS_DARK if palette.background.lightness() < 128 else PATTERN_COLOURS_LIGHT
+    return QColor(colours[index % len(colours)])
+
+
+def pattern_colour_name(index: int) -> str:
+    return PATTERN_NAMES[index % len(PATTERN_NAMES)]

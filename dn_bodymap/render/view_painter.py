@@ -15,7 +15,9 @@ from PySide6.QtGui import (
     QPen,
     QTransform,
 )
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
 
 from dn_bodymap.atlas.model import Atlas, ViewData
 from dn_bodymap.render.paths import geometry_path
@@ -96,7 +98,7 @@ def paint_view(
         _paint_landmarks(painter, view, pal, scale)
     painter.restore()
     if "labels" in layers:
-        _paint_labels(painter, atlas, view, options, xf)
+        _paint_labels(painter, atlas, view, options, xf, target)
     if "sides" in layers:
         _paint_side_markers(painter, view, pal, xf)
     return xf
@@ -179,20 +181,32 @@ class _Label:
     weight: float
 
 
+#: A muscle whose visible part is smaller than this share of its label's box is left unlabelled.
+MIN_VISIBLE_SHARE = 0.5
+
+
 def _label_candidates(atlas: Atlas, view: ViewData, options: RenderOptions) -> Iterable[_Label]:
+    """One candidate per muscle and side, anchored on the part that is actually visible: an
+    opaque (superficial) shape painted later covers what is under it, so a muscle hidden under
+    another gets no label, and a partly covered one is labelled on its uncovered part."""
     layers = options.layers
     muscle_layers = [lay for lay in ("superficial", "intermediate", "deep") if lay in layers]
-    seen: set[tuple[str, str]] = set()
     if muscle_layers:
-        for shape in view.muscle_shapes:
+        # One label per muscle and view, on the side where more of it shows: the figure is
+        # symmetric, and two identical labels per muscle were half the clutter.
+        best: dict[str, _Label] = {}
+        shapes = [item.shape for item in prepared_view(atlas, view.name).muscles]
+        for i, shape in enumerate(shapes):
             if shape.layer not in muscle_layers:
                 continue
-            key = (shape.muscle_id, shape.side)
-            if key in seen:
+            visible = _visible_part(shape, shapes[i + 1 :])
+            if visible is None:
                 continue
-            seen.add(key)
-            name = atlas.muscles[shape.muscle_id].name
-            yield _Label(name, QPointF(*shape.anchor), shape.geometry.area)
+            known = best.get(shape.muscle_id)
+            if known is None or visible[1] > known.weight + 1e-6:
+                name = atlas.muscles[shape.muscle_id].name
+                best[shape.muscle_id] = _Label(name, QPointF(*visible[0]), visible[1])
+        yield from best.values()
     elif "regions" in layers:
         for region in view.regions:
             yield _Label(region.label, QPointF(*region.anchor), region.geometry.area)
@@ -201,28 +215,71 @@ def _label_candidates(atlas: Atlas, view: ViewData, options: RenderOptions) -> I
             yield _Label(lm.label, QPointF(lm.x + 4, lm.y), 1.0)
 
 
+def _visible_part(shape, later) -> tuple[tuple[float, float], float] | None:
+    """(label point, visible area) of a shape under the opaque shapes painted after it."""
+    geometry = shape.geometry
+    covers = [s.geometry for s in later if s.layer == "superficial" and s.geometry.intersects(geometry)]
+    if not covers:
+        return shape.anchor, geometry.area
+    if not any(c.contains(Point(shape.anchor)) for c in covers):
+        return shape.anchor, geometry.area
+    rest = geometry.difference(unary_union(covers))
+    if rest.is_empty or rest.area < 0.25 * geometry.area:
+        return None
+    point = rest.representative_point()
+    return (point.x, point.y), rest.area
+
+
+def place_labels(
+    candidates: Iterable[_Label], xf: QTransform, metrics: QFontMetricsF, bounds: QRectF
+) -> list[tuple[str, QRectF]]:
+    """Greedy placement, biggest visible shapes first: a label too big for its shape, one that
+    would collide, or one that cannot stay inside ``bounds`` is moved or left out."""
+    scale2 = xf.m11() * xf.m11()
+    placed: list[tuple[str, QRectF]] = []
+    for cand in sorted(candidates, key=lambda c: -c.weight):
+        p = xf.map(cand.anchor)
+        w = metrics.horizontalAdvance(cand.text)
+        h = metrics.height()
+        if cand.weight > 1.0 and cand.weight * scale2 < MIN_VISIBLE_SHARE * w * h:
+            continue  # the muscle shows as a sliver at this size: its label would cover neighbours
+        for dy in (0, -h, h, -2 * h, 2 * h):
+            rect = QRectF(p.x() - w / 2, p.y() - h / 2 + dy, w, h)
+            rect = _inside(rect, bounds)
+            if rect is None:
+                break
+            if not any(rect.adjusted(-2, -1, 2, 1).intersects(r) for _, r in placed):
+                placed.append((cand.text, rect))
+                break
+    return placed
+
+
+def _inside(rect: QRectF, bounds: QRectF) -> QRectF | None:
+    """``rect`` shifted to lie within ``bounds`` (halo included), or None when it cannot fit."""
+    margin = 3.0
+    if rect.width() + 2 * margin > bounds.width() or rect.height() + 2 * margin > bounds.height():
+        return None
+    dx = max(0.0, bounds.left() + margin - rect.left()) - max(0.0, rect.right() + margin - bounds.right())
+    dy = max(0.0, bounds.top() + margin - rect.top()) - max(0.0, rect.bottom() + margin - bounds.bottom())
+    return rect.translated(dx, dy)
+
+
 def _paint_labels(
-    painter: QPainter, atlas: Atlas, view: ViewData, options: RenderOptions, xf: QTransform
+    painter: QPainter,
+    atlas: Atlas,
+    view: ViewData,
+    options: RenderOptions,
+    xf: QTransform,
+    bounds: QRectF,
 ) -> None:
-    """Greedy placement, biggest shapes first; a label that would collide is moved or left out."""
     scale = xf.m11()
     font = QFont("DejaVu Sans")
     font.setPixelSize(max(8, round(6.4 * scale)))
     metrics = QFontMetricsF(font)
-    placed: list[QRectF] = []
     painter.save()
     painter.setFont(font)
-    candidates = sorted(_label_candidates(atlas, view, options), key=lambda c: -c.weight)
-    for cand in candidates:
-        p = xf.map(cand.anchor)
-        w = metrics.horizontalAdvance(cand.text)
-        h = metrics.height()
-        for dx, dy in ((0, 0), (0, -h), (0, h), (0, -2 * h), (0, 2 * h)):
-            rect = QRectF(p.x() - w / 2 + dx, p.y() - h / 2 + dy, w, h)
-            if not any(rect.adjusted(-2, -1, 2, 1).intersects(r) for r in placed):
-                placed.append(rect)
-                _halo_text(painter, rect, cand.text, options.palette)
-                break
+    for text, rect in place_labels(_label_candidates(atlas, view, options), xf, metrics, bounds):
+        _halo_text(painter, rect, text, options.palette)
     painter.restore()
 
 

@@ -14,7 +14,14 @@ from typing import Any
 
 from dn_bodymap.atlas.locate import AtlasIndex
 from dn_bodymap.atlas.model import VIEWS
-from dn_bodymap.safety.hazards import DepthFigure, HazardSet, HazardZone, ZonePiece, default_hazards
+from dn_bodymap.safety.hazards import (
+    DepthFigure,
+    HazardSet,
+    HazardZone,
+    ZonePiece,
+    default_hazards,
+    ordered_depths,
+)
 from dn_bodymap.safety.levels import highest, raised, rank
 from dn_bodymap.safety.modifiers import Modifier, Site, site_modifiers
 from dn_bodymap.safety.patient import Patient
@@ -56,7 +63,7 @@ class HazardHit:
             "message": self.message,
             "guidance": self.guidance,
             "sources": list(self.sources),
-            "depth": [{"text": d.text, "sources": list(d.sources)} for d in self.depth],
+            "depth": [d.to_document() for d in self.depth],
             "raised_by": list(self.raised_by),
         }
 
@@ -147,7 +154,8 @@ def assess(
     zones = [hazards.zones[p.zone_id] for p in pieces]
     side = str(located.side) if located.side is not None else None
     region = located.region.id if located.region is not None else None
-    modifiers = site_modifiers(patient, Site(view, side, region, zones))
+    areas = tuple(hazards.areas_at(view, x, y, "pregnancy_"))
+    modifiers = site_modifiers(patient, Site(view, side, region, zones, areas))
     hits = tuple(_hit(hazards.zones[p.zone_id], p, modifiers, patient) for p in pieces)
     level = highest([h.level for h in hits] + [m.level for m in modifiers if m.level])
     return Assessment(
@@ -173,7 +181,7 @@ def _outside(view: str, x: float, y: float, message: str, notes: list[str]) -> A
 def _hit(zone: HazardZone, piece: ZonePiece, modifiers: Iterable[Modifier], patient: Patient) -> HazardHit:
     raisers = tuple(m.id for m in modifiers if zone.kind in m.raises)
     level = raised(zone.level, len(raisers)) if raisers else zone.level
-    depth = zone.depth + _patient_depth(zone, patient)
+    depth = ordered_depths(zone.depth, patient.sex)
     message = f"{zone.structure}: {zone.reason}"
     if raisers and level != zone.level:
         message += f" Raised from {zone.level.replace('_', ' ')} by: {', '.join(raisers)}."
@@ -191,29 +199,6 @@ def _hit(zone: HazardZone, piece: ZonePiece, modifiers: Iterable[Modifier], pati
         sources=zone.all_sources(),
         depth=depth,
         raised_by=raisers,
-    )
-
-
-def _patient_depth(zone: HazardZone, patient: Patient) -> tuple[DepthFigure, ...]:
-    """The interscapular CT regression at this patient's BMI, inside the fitted range."""
-    if zone.id != "pleura_interscapular" or patient.bmi is None:
-        return ()
-    if not 16.0 <= patient.bmi <= 30.0:
-        return (
-            DepthFigure(
-                f"BMI {patient.bmi:.1f} is outside the range where the CT regression of "
-                "skin-to-pleura distance on BMI was fitted; no estimate is given.",
-                ("Kim-2002",),
-            ),
-        )
-    estimate = 0.380 * patient.bmi - 4.301
-    return (
-        DepthFigure(
-            f"For BMI {patient.bmi:.1f} the CT regression gives a group estimate of about "
-            f"{estimate:.1f} cm skin to pleura (SD in the study ±0.7 cm); an individual can be "
-            "much closer.",
-            ("Kim-2002",),
-        ),
     )
 
 
@@ -251,11 +236,28 @@ def assess_document(
     bmi: object = None,
     conditions: Iterable[object] | str | None = None,
     hazards: HazardSet | None = None,
+    depth_mm: object = None,
     **_ignored: object,
 ) -> dict[str, Any]:
-    """The ``assess`` JSON document (CLI and GUI): loose inputs are tolerated and reported."""
+    """The ``assess`` JSON document (CLI and GUI): loose inputs are tolerated and reported.
+
+    With ``depth_mm`` (needle depth or length) the document carries ``depth_warning`` (or null);
+    a depth that is not a plausible number of millimetres is reported in ``notes`` and ignored.
+    """
+    from dn_bodymap.safety.depth import check_depth, depth_warning
+
     patient = Patient.from_values(sex=sex, bmi=bmi, conditions=conditions)
-    result = assess(view, (x, y), patient, hazards).to_document()
+    assessment = assess(view, (x, y), patient, hazards)
+    result = assessment.to_document()
+    if depth_mm is not None:
+        try:
+            depth = check_depth(depth_mm)
+        except ValueError as exc:
+            result["notes"].append(f"{exc}; ignored")
+        else:
+            warning = depth_warning(assessment, depth)
+            result["depth_mm"] = depth
+            result["depth_warning"] = warning.to_document() if warning else None
     result["patient"] = {
         "sex": patient.sex,
         "bmi": patient.bmi,

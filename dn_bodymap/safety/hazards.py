@@ -49,10 +49,77 @@ class HazardDataError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class DepthFigure:
-    """A published depth or distance, as its source gives it (never a "safe" depth)."""
+    """A published depth or distance, as its source gives it (never a "safe" depth).
+
+    Skin-to-structure figures also carry numbers: ``min_mm`` is the shallowest value the source
+    reports for its group (the range minimum, or the mean when only a mean is published) and
+    ``max_mm`` the deepest; ``measure`` says what was measured (e.g. "skin to pleura"),
+    ``population`` who, and ``sex`` limits the figure to one sex when the source splits by sex.
+    Figures without numbers (thicknesses, cadaver needle counts, positions) are text only.
+    """
 
     text: str
     sources: tuple[str, ...]
+    min_mm: float | None = None
+    max_mm: float | None = None
+    measure: str = ""
+    population: str = ""
+    sex: str | None = None
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "sources": list(self.sources),
+            "min_mm": self.min_mm,
+            "max_mm": self.max_mm,
+            "measure": self.measure or None,
+            "population": self.population or None,
+            "sex": self.sex,
+        }
+
+
+def depth_figure(spec: Mapping[str, Any], zid: str = "?") -> DepthFigure:
+    """A ``[[zone.depth]]`` table as a ``DepthFigure``; numbers must come with measure and population."""
+    text = str(spec.get("text", "")).strip()
+    sources = tuple(spec.get("sources", ()))
+    if not text or not sources:
+        raise HazardDataError(f"{zid}: a depth figure needs text and sources")
+    low, high = spec.get("min_mm"), spec.get("max_mm")
+    for name, value in (("min_mm", low), ("max_mm", high)):
+        if value is not None and (
+            not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 300
+        ):
+            raise HazardDataError(f"{zid}: depth {name} must be a number of millimetres")
+    if high is not None and low is None:
+        raise HazardDataError(f"{zid}: depth max_mm needs min_mm")
+    if low is not None and high is not None and high < low:
+        raise HazardDataError(f"{zid}: depth max_mm is below min_mm")
+    measure = str(spec.get("measure", "")).strip()
+    population = str(spec.get("population", "")).strip()
+    if low is not None and not (measure and population):
+        raise HazardDataError(f"{zid}: a depth with numbers needs measure and population")
+    sex = spec.get("sex")
+    if sex is not None and sex not in ("female", "male"):
+        raise HazardDataError(f"{zid}: depth sex must be 'female' or 'male'")
+    return DepthFigure(
+        text,
+        sources,
+        float(low) if low is not None else None,
+        float(high) if high is not None else None,
+        measure,
+        population,
+        sex,
+    )
+
+
+def ordered_depths(figures: Iterable[DepthFigure], sex: str | None = None) -> tuple[DepthFigure, ...]:
+    """Published ranges shallowest first, then text-only figures in file order.
+
+    With a known sex, figures published for the other sex are left out.
+    """
+    kept = [f for f in figures if f.sex is None or sex not in ("female", "male") or f.sex == sex]
+    numeric = sorted((f for f in kept if f.min_mm is not None), key=lambda f: f.min_mm or 0.0)
+    return tuple(numeric) + tuple(f for f in kept if f.min_mm is None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +185,15 @@ class HazardSet:
         sided = self.areas.get(area_id, {}).get(view, {})
         parts = [g for s, g in sided.items() if side is None or s == Side(side)]
         return shapely.union_all(parts) if parts else Polygon()
+
+    def areas_at(self, view: str, x: float, y: float, prefix: str = "") -> list[str]:
+        """Ids of the helper areas (starting with ``prefix``) that cover a point."""
+        point = Point(x, y)
+        return [
+            area_id
+            for area_id, views in self.areas.items()
+            if area_id.startswith(prefix) and any(g.covers(point) for g in views.get(view, {}).values())
+        ]
 
     def hits(self, view: str, x: float, y: float) -> list[ZonePiece]:
         """Zone pieces under a point, in file order (the order zones are listed in)."""
@@ -213,8 +289,7 @@ def _check_zone(item: Mapping[str, Any], seen: set[str]) -> None:
     if not item.get("sources"):
         raise HazardDataError(f"{zid}: sources are missing")
     for d in item.get("depth", []):
-        if not str(d.get("text", "")).strip() or not d.get("sources"):
-            raise HazardDataError(f"{zid}: a depth figure needs text and sources")
+        depth_figure(d, zid)
 
 
 def build_hazards(atlas: Atlas, tables: Mapping[str, Any], landmark_tables: Mapping[str, Any]) -> HazardSet:
@@ -255,7 +330,7 @@ def build_hazards(atlas: Atlas, tables: Mapping[str, Any], landmark_tables: Mapp
             reason=item["reason"].strip(),
             technique=item["technique"].strip(),
             sources=tuple(item["sources"]),
-            depth=tuple(DepthFigure(d["text"].strip(), tuple(d["sources"])) for d in item.get("depth", [])),
+            depth=ordered_depths(depth_figure(d, item["id"]) for d in item.get("depth", [])),
             pieces=pieces,
         )
     return HazardSet(atlas, zones, areas)
@@ -344,6 +419,6 @@ def summary(zone: HazardZone) -> dict[str, Any]:
         "sides": sorted({str(p.side) for p in zone.pieces}),
         "reason": zone.reason,
         "technique": zone.technique,
-        "depth": [{"text": d.text, "sources": list(d.sources)} for d in zone.depth],
+        "depth": [d.to_document() for d in zone.depth],
         "sources": list(zone.all_sources()),
     }

@@ -36,3 +36,17 @@ def raised(level: str, steps: int = 1) -> str:
 
 def at_least(level: str, floor: str) -> bool:
     return rank(level) >= rank(floor)
+
+
+#: The level from which a site needs the clinician's acknowledgement in the session where it is marked.
+ACKNOWLEDGE_FROM = "high"
+
+
+def needs_acknowledgement(level: str) -> bool:
+    """A mark at ``high`` or above is placed, moved, copied or needled only with an acknowledgement."""
+    return rank(level) >= rank(ACKNOWLEDGE_FROM)
+
+
+def label(level: str) -> str:
+    """The plain words for a level, as every screen and report shows it."""
+    return LABELS.get(level, level.replace("_", " "))

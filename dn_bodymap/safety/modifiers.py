@@ -65,6 +65,14 @@ LOWER_LIMB_REGIONS = frozenset(
 )
 BREAST_REGIONS = frozenset({"pectoral", "lateral_chest"})
 PREGNANCY_REGIONS = frozenset({"lower_abdomen", "pubic", "sacral"})
+#: Helper areas (assets/safety/hazards.toml) of the points guidance lists to avoid in pregnancy.
+PREGNANCY_POINTS: dict[str, str] = {
+    "pregnancy_li4": "LI4 (web of the thumb)",
+    "pregnancy_sp6": "SP6 (inner lower leg)",
+    "pregnancy_bl60": "BL60 (behind the outer ankle)",
+    "pregnancy_bl67": "BL67 (little toe)",
+    "pregnancy_sacral_foramina": "the sacral foramina",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +101,8 @@ class Site:
     side: str | None
     region: str | None
     zones: Sequence[HazardZone]
+    #: Helper areas that cover the site (e.g. the pregnancy points).
+    areas: tuple[str, ...] = ()
 
     def kinds(self) -> set[str]:
         return {z.kind for z in self.zones}
@@ -155,19 +165,7 @@ def site_modifiers(patient: Patient, site: Site) -> list[Modifier]:
             )
         )
     if patient.has("pregnancy"):
-        over_belly = "abdomen" in {z.id for z in site.zones} or site.region in PREGNANCY_REGIONS
-        out.append(
-            Modifier(
-                "pregnancy",
-                "Pregnancy: acupuncture guidance advises avoiding the lower abdomen, the sacral "
-                "foramina and the points LI4 (web of the thumb), SP6 (inner lower leg), BL60 and "
-                "BL67 (outer ankle and little toe); written consent is recommended."
-                + (" This site is over the abdomen or sacrum." if over_belly else ""),
-                ("AACP-pregnancy", "Goldfields", "APTA-IJSPT-2014"),
-                raises=frozenset({"visceral"}) if over_belly else frozenset(),
-                level="very_high" if over_belly else None,
-            )
-        )
+        out.append(_pregnancy(site))
     out.extend(_lymphoedema(patient, site))
     if patient.has("breast_implants") and site.view != "posterior" and site.region in BREAST_REGIONS:
         out.append(
@@ -198,6 +196,36 @@ def site_modifiers(patient: Patient, site: Site) -> list[Modifier]:
             )
         )
     return out
+
+
+def _pregnancy(site: Site) -> Modifier:
+    """Over the belly or sacrum: very high; at a listed point: high (guidance and tradition; the
+    trials reviewed found no excess harm, so the warning says so)."""
+    over_belly = "abdomen" in {z.id for z in site.zones} or site.region in PREGNANCY_REGIONS
+    points = [label for area, label in PREGNANCY_POINTS.items() if area in site.areas]
+    text = (
+        "Pregnancy: acupuncture guidance advises avoiding the lower abdomen, the sacral "
+        "foramina and the points LI4 (web of the thumb), SP6 (inner lower leg), BL60 and "
+        "BL67 (outer ankle and little toe); written consent is recommended."
+    )
+    sources: tuple[str, ...] = ("AACP-pregnancy", "Goldfields", "APTA-IJSPT-2014")
+    if over_belly:
+        text += " This site is over the abdomen or sacrum."
+    if points:
+        text += (
+            f" This site is at {' and '.join(points)}: avoid it while pregnant. The advice rests on "
+            "tradition and guidance; trials of acupuncture at these points did not show more "
+            "miscarriage or preterm birth."
+        )
+        sources += ("Carr15",)
+    level = "very_high" if over_belly else "high" if points else None
+    return Modifier(
+        "pregnancy",
+        text,
+        sources,
+        raises=frozenset({"visceral"}) if over_belly else frozenset(),
+        level=level,
+    )
 
 
 def _lymphoedema(patient: Patient, site: Site) -> list[Modifier]:

@@ -48,9 +48,12 @@ def backup_name(db_path: Path, reason: str) -> Path:
 
 def copy_database(source: sqlite3.Connection, destination: Path) -> Path:
     """Online-backup ``source`` to ``destination`` (0600), verified, atomically renamed."""
-    ensure_private_dir(destination.parent)
     tmp = destination.with_name(f".{destination.name}.{secrets.token_hex(4)}.tmp")
-    create_private_file(tmp)
+    try:
+        ensure_private_dir(destination.parent)
+        create_private_file(tmp)
+    except OSError as exc:
+        raise BackupError(f"could not write a backup to {destination}: {exc.strerror or exc}") from exc
     try:
         target = sqlite3.connect(tmp)
         try:
@@ -65,7 +68,7 @@ def copy_database(source: sqlite3.Connection, destination: Path) -> Path:
         _fsync(tmp)
         os.replace(tmp, destination)
         _fsync_dir(destination.parent)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         raise BackupError(f"could not write a backup to {destination}: {exc}") from exc
     finally:
         tmp.unlink(missing_ok=True)

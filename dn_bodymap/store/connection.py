@@ -13,7 +13,12 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from dn_bodymap.store.backup import backups_hint
-from dn_bodymap.store.errors import DamagedDatabaseError, NotADatabaseError, StoreError
+from dn_bodymap.store.errors import (
+    DamagedDatabaseError,
+    DatabaseInUseError,
+    NotADatabaseError,
+    StoreError,
+)
 from dn_bodymap.store.migrations import APPLICATION_ID, LATEST_VERSION, newer_schema_error
 
 BUSY_TIMEOUT_MS = 5000
@@ -47,7 +52,35 @@ def translate_open_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
         )
     if "malformed" in message or "corrupt" in message:
         return DamagedDatabaseError(f"{path} is damaged ({exc}); it was not changed. " + backups_hint(path))
+    if "locked" in message or "busy" in message:
+        return DatabaseInUseError(LOCKED_BY_OTHER.format(path=path))
+    if "readonly" in message or "read-only" in message:
+        return StoreError(f"{path} cannot be written (read-only file or folder); nothing was changed")
+    if "unable to open" in message:
+        return StoreError(f"cannot open {path}: the file or its folder cannot be read or written here")
     return StoreError(f"cannot open {path}: {exc}")
+
+
+LOCKED_BY_OTHER = (
+    "another program (not a dn-bodymap window: an sqlite3 shell, a sync or backup tool?) holds a "
+    "write lock on {path}; close it and try again. Nothing was changed"
+)
+
+# Tables every store has from schema 1 (and 3) on; a store of ours without one was cut down.
+_REQUIRED_TABLES = {
+    1: (
+        "patients",
+        "sessions",
+        "marks",
+        "pain_areas",
+        "hazard_acknowledgements",
+        "adverse_events",
+        "addenda",
+        "audit_log",
+    ),
+    3: ("annotations",),
+}
+_REQUIRED_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete")
 
 
 def inspect(db: Database, path: Path, *, check: bool = True) -> int:
@@ -63,6 +96,22 @@ def inspect(db: Database, path: Path, *, check: bool = True) -> int:
             )
         if version > LATEST_VERSION:
             raise newer_schema_error(version, path)
+        if app_id != APPLICATION_ID or version <= 0:
+            if objects or version or app_id:
+                raise DamagedDatabaseError(
+                    f"{path} has a damaged schema (version {version}); it was not changed. "
+                    + backups_hint(path)
+                )
+            raise NotADatabaseError(
+                f"{path} is an empty file, not a dn-bodymap database; it was not changed. "
+                "Move it away to start a new record store there, or " + _restore_hint(path)
+            )
+        missing = _missing_objects(db, version)
+        if missing:
+            raise DamagedDatabaseError(
+                f"{path} is damaged or was altered outside dn-bodymap ({missing[0]} is missing); "
+                "it was not changed. " + backups_hint(path)
+            )
         if check:
             rows = db.execute("PRAGMA quick_check").fetchall()
             problems = [str(r[0]) for r in rows if r[0] != "ok"]
@@ -75,6 +124,24 @@ def inspect(db: Database, path: Path, *, check: bool = True) -> int:
     return int(version)
 
 
+def _missing_objects(db: Database, version: int) -> list[str]:
+    names = {(kind, name) for kind, name in db.execute("SELECT type, name FROM sqlite_master").fetchall()}
+    missing = [
+        f"table {table}"
+        for since, tables in _REQUIRED_TABLES.items()
+        if version >= since
+        for table in tables
+        if ("table", table) not in names
+    ]
+    missing += [f"trigger {t}" for t in _REQUIRED_TRIGGERS if ("trigger", t) not in names]
+    return missing
+
+
+def _restore_hint(path: Path) -> str:
+    hint = backups_hint(path)
+    return hint[0].lower() + hint[1:]
+
+
 def apply_pragmas(db: Database) -> None:
     """Per-connection settings (only journal_mode persists in the file): WAL + FULL survives
     power loss; foreign keys enforce cascades; secure_delete zeroes erased text."""
@@ -83,8 +150,11 @@ def apply_pragmas(db: Database) -> None:
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA secure_delete = ON")
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # VACUUM and big sorts otherwise spill records into /var/tmp/etilqs_* (issue #13).
+    db.execute("PRAGMA temp_store = MEMORY")
 
 
 def apply_read_pragmas(db: Database) -> None:
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA query_only = ON")
+    db.execute("PRAGMA temp_store = MEMORY")

@@ -20,6 +20,7 @@ from dn_bodymap.charting.enums import (
 from dn_bodymap.charting.records import (
     Addendum,
     AdverseEvent,
+    Clinician,
     Consent,
     HazardAcknowledgement,
     Mark,
@@ -30,7 +31,13 @@ from dn_bodymap.charting.records import (
 from dn_bodymap.charting.timestamps import format_timestamp
 from dn_bodymap.store.repository import SqliteRepository
 
-DEMO_CLINICIAN = "Demo Clinician Robin Hale"
+# The database's clinician profile: the session, acknowledgements, events, addenda and signatures
+# carry its signature line.
+DEMO_PROFILE = Clinician(
+    name="Demo Clinician Robin Hale", profession="Physiotherapist", registration_number="DEMO-0000"
+)
+DEMO_CLINICIAN = DEMO_PROFILE.signature
+DEMO_CLINIC = "Demo Clinic (fictitious)"
 
 # (view, patient side, library trigger point): each mark sits where the library places that
 # trigger point on the atlas, so it lies on its muscle; the first one is over the lung apex and is
@@ -71,34 +78,35 @@ def to_geojson(geom) -> dict:
 
 
 def _acknowledgement(
-    session_id: str, mark: Mark, patient: Patient, started: datetime
+    repo: SqliteRepository, mark: Mark, placed: list[Mark], started: datetime
 ) -> HazardAcknowledgement | None:
-    """The acknowledgement the app would have asked for at this site, or None."""
-    from dn_bodymap.safety.assess import assess_document
+    """The acknowledgement the editing session's hazard rule asks for at this site, or None."""
+    from dataclasses import replace
 
-    bmi = None
-    if patient.height_cm and patient.weight_kg:
-        bmi = patient.weight_kg / (patient.height_cm / 100) ** 2
-    doc = assess_document(str(mark.view), mark.x, mark.y, sex=patient.sex, bmi=bmi)
-    if doc["level"] not in ("high", "very_high", "no_needle"):
+    from dn_bodymap.charting.editing import HazardRule
+
+    need = HazardRule(repo, mark.session_id).need(mark, placed)
+    if need is None:
         return None
-    return HazardAcknowledgement(
-        session_id=session_id,
-        mark_id=mark.id,
-        hazard_ids=tuple(h["id"] for h in doc["hazards"]),
-        level=doc["level"],
-        message_shown=" | ".join(h["message"] for h in doc["hazards"])[:4000],
-        acknowledged_by=DEMO_CLINICIAN,
-        acknowledged_at=format_timestamp(started + timedelta(minutes=5)),
-        technique_chosen="Pincer grip, needle directed away from the pleura",
-        disclosed_text="Pneumothorax risk explained; patient agreed.",
+    ack = need.acknowledge(
+        DEMO_CLINICIAN,
+        "Pincer grip, needle directed away from the pleura",
+        "Pneumothorax risk explained; patient agreed.",
     )
+    return replace(ack, acknowledged_at=format_timestamp(started + timedelta(minutes=5)))
 
 
 def fill_demo(repo: SqliteRepository, now: datetime | None = None) -> dict[str, int]:
     """Add the demo patients with weekly sessions ending at ``now``; returns counts."""
+    with repo.fictitious_history():  # weeks of signed sessions: times before today, by design
+        return _fill_demo(repo, now)
+
+
+def _fill_demo(repo: SqliteRepository, now: datetime | None) -> dict[str, int]:
     now = now or datetime.now(UTC)
     counts = {"patients": 0, "sessions": 0, "marks": 0, "pain_areas": 0}
+    repo.set_clinician(DEMO_PROFILE)
+    repo.set_setting("clinic_name", DEMO_CLINIC)
     for index, (name, number, dob, sex, height, weight, marks) in enumerate(DEMO_PATIENTS):
         patient = repo.add_patient(
             Patient(
@@ -118,6 +126,9 @@ def fill_demo(repo: SqliteRepository, now: datetime | None = None) -> dict[str, 
             )
             last = week == SESSIONS_PER_PATIENT - 1
             _demo_session(repo, patient, started, week, marks, counts, sign=not last)
+        if index == 0:  # a draft opened by mistake, voided with its reason (hidden from lists)
+            mistaken = repo.create_session(Session(patient_id=patient.id, clinician=DEMO_CLINICIAN))
+            repo.void_session(mistaken.id, "Opened by mistake: the patient had not arrived yet.")
     return counts
 
 
@@ -190,7 +201,7 @@ def _demo_session(
             patient_position="prone",
             response="local twitch, referral reproduced" if week == 0 else "local twitch",
         )
-        placed.append(repo.add_mark(mark, _acknowledgement(session.id, mark, patient, started)))
+        placed.append(repo.add_mark(mark, _acknowledgement(repo, mark, placed, started)))
         counts["marks"] += 1
     for i, mark in zip(marks, placed, strict=True):
         if i not in DEMO_AREA_MARKS:
@@ -219,6 +230,8 @@ def _demo_session(
                 severity=Severity.MILD,
                 notes="Small bruise at the needling site; resolved within days.",
                 occurred_at=format_timestamp(started + timedelta(minutes=40)),
+                recorded_by=DEMO_CLINICIAN,
+                recorded_at=format_timestamp(started + timedelta(minutes=42)),
             )
         )
     if sign:
@@ -230,5 +243,17 @@ def _demo_session(
                     author=DEMO_CLINICIAN,
                     text="Patient phoned next day: soreness settled.",
                     written_at=format_timestamp(started + timedelta(days=1)),
+                )
+            )
+            # Reported after signing: a dated entry under the signed note, which stays signed.
+            repo.add_adverse_event(
+                AdverseEvent(
+                    session_id=session.id,
+                    type="Drowsiness or fatigue",
+                    severity=Severity.MILD,
+                    notes="Reported by phone the next day: tired the evening after treatment.",
+                    occurred_at=format_timestamp(started + timedelta(hours=6)),
+                    recorded_by=DEMO_CLINICIAN,
+                    recorded_at=format_timestamp(started + timedelta(days=1, minutes=5)),
                 )
             )

@@ -12,8 +12,12 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from dn_bodymap.store.errors import NewerSchemaError
+from dn_bodymap.store.schema_audit_content import AUDIT_CONTENT_SCHEMA
+from dn_bodymap.store.schema_last_visit import LAST_VISIT_SCHEMA
+from dn_bodymap.store.schema_settings import SETTINGS_SCHEMA
 from dn_bodymap.store.schema_v1 import SCHEMA_V1, SIGNED_CHILD_TRIGGERS
 from dn_bodymap.store.schema_v3 import ANNOTATIONS_V3
+from dn_bodymap.store.schema_v5 import MARK_DEPTH_WARNING_V5
 from dn_bodymap.store.search import search_key
 
 # 'DNBM': marks a file as a dn-bodymap record store, so a foreign SQLite file is never migrated.
@@ -45,10 +49,35 @@ def _v3_annotations(db: Database) -> None:
     db.executescript(ANNOTATIONS_V3)
 
 
+def _v4_settings(db: Database) -> None:
+    """Per-database settings (clinician profile, clinic), voided drafts, who recorded an event."""
+    db.executescript(SETTINGS_SCHEMA)
+
+
+def _v5_mark_depth_warning(db: Database) -> None:
+    """The depth warning given at entry, stored with the mark."""
+    db.executescript(MARK_DEPTH_WARNING_V5)
+
+
+def _v6_audit_content(db: Database) -> None:
+    """Audit entries that cover each record's content (keyed), and triggers on every table of a
+    signed session (addenda and adverse events may still be added, never changed or removed)."""
+    db.executescript(AUDIT_CONTENT_SCHEMA)
+
+
+def _v7_last_visit(db: Database) -> None:
+    """Each patient's last visit, kept by triggers, so the "recent" list does not scan sessions."""
+    db.executescript(LAST_VISIT_SCHEMA)
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_search_keys),
     (3, _v3_annotations),
+    (4, _v4_settings),
+    (5, _v5_mark_depth_warning),
+    (6, _v6_audit_content),
+    (7, _v7_last_visit),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -19,8 +19,13 @@ def default_db_path() -> Path:
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:
-    """``--db`` wins, then ``DN_BODYMAP_DB``, then the per-user data folder."""
-    if cli_value:
+    """``--db`` wins, then ``DN_BODYMAP_DB``, then the per-user data folder. An empty ``--db``
+    is refused: it must not silently mean the default database."""
+    if cli_value is not None:
+        if not str(cli_value).strip():
+            from dn_bodymap.store.errors import StoreError
+
+            raise StoreError("--db is empty; give the database file's path")
         return Path(cli_value).expanduser()
     env = os.environ.get(ENV_VAR)
     if env:

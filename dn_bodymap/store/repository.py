@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from sqlite_utils import Database
 from dn_bodymap.charting import records as r
 from dn_bodymap.charting.enums import AuditAction, SessionStatus
 from dn_bodymap.charting.errors import ConflictError, NotFoundError, RecordError, SignedSessionError
+from dn_bodymap.charting.exchange import PatientBundle
 from dn_bodymap.charting.ids import AnnotationId, MarkId, PainAreaId, PatientId, SessionId
 from dn_bodymap.charting.summaries import (
     PatientChart,
@@ -30,7 +32,8 @@ from dn_bodymap.charting.summaries import (
 from dn_bodymap.charting.timestamps import utc_now
 from dn_bodymap.charting.validation import ValidationError
 from dn_bodymap.charting.validation import text as check_text
-from dn_bodymap.store import audit, backup, codec
+from dn_bodymap.store import audit, backup, codec, exchange_io, opening
+from dn_bodymap.store.clock import check_clock_time
 from dn_bodymap.store.connection import (
     apply_pragmas,
     apply_read_pragmas,
@@ -41,9 +44,10 @@ from dn_bodymap.store.connection import (
 from dn_bodymap.store.errors import StoreError, StoreFullError
 from dn_bodymap.store.locking import WriterLock
 from dn_bodymap.store.migrations import LATEST_VERSION, migrate
-from dn_bodymap.store.paths import create_private_file, ensure_private_dir, make_private
+from dn_bodymap.store.paths import ensure_private_dir, make_private
 from dn_bodymap.store.search import like_pattern, search_key
 
+MAX_SEARCH_CHARS = 200
 _SOFT_DELETABLE = {r.Patient, r.Session, r.Mark, r.PainArea, r.Annotation}
 
 
@@ -65,6 +69,8 @@ class SqliteRepository:
         self._lock = lock
         self._backups = backups
         self._wrote = False
+        self.read_only_reason: str | None = None
+        self._clock_checks = True
 
     # -- lifecycle --------------------------------------------------------------------------
     @property
@@ -95,6 +101,16 @@ class SqliteRepository:
         """A checked backup copy of the live database (online backup API), rotated with the rest."""
         return backup.automatic_backup(self.db.conn, self.path, "manual")
 
+    @contextlib.contextmanager
+    def fictitious_history(self) -> Iterator[None]:
+        """Lets demo data of fictitious patients be signed and annotated at past times; every
+        real signature and addendum takes its time from the clock."""
+        self._clock_checks = False
+        try:
+            yield
+        finally:
+            self._clock_checks = True
+
     def set_actor(self, actor: str) -> None:
         self.actor = check_text("actor", actor, required=True)
 
@@ -103,7 +119,7 @@ class SqliteRepository:
     def _write(self) -> Iterator[str]:
         """One atomic transaction; yields the action's timestamp. Maps SQLite failures."""
         if self.read_only:
-            raise StoreError("this database was opened read-only")
+            raise StoreError(self.read_only_reason or "this database was opened read-only")
         try:
             with self.db.atomic():
                 yield utc_now()
@@ -113,7 +129,11 @@ class SqliteRepository:
                     "the disk is full, so the change was not saved; free some space and try again"
                 ) from exc
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError("the database is busy; the change was not saved, try again") from exc
+                raise StoreError(
+                    "another program (not a dn-bodymap window: an sqlite3 shell, a sync or backup "
+                    "tool?) holds a write lock on the database, so the change was not saved; close "
+                    "that program and try again"
+                ) from exc
             raise StoreError(f"the change was not saved: {exc}") from exc
         except sqlite3.IntegrityError as exc:
             if "signed session is immutable" in str(exc):
@@ -224,9 +244,12 @@ class SqliteRepository:
         include_archived: bool = False,
         limit: int | None = None,
         order: str = "name",
+        offset: int = 0,
     ) -> list[PatientSummary]:
         """Every word must appear in the folded name or record number (substring, indexed
         column; a scan of 10,000 rows takes milliseconds, see bench/bench_store.py)."""
+        if len(text) > MAX_SEARCH_CHARS:  # SQLite refuses LIKE patterns over 50,000 characters
+            raise ValidationError("search", f"at most {MAX_SEARCH_CHARS} characters")
         where = ["p.deleted_at IS NULL"]
         params: list[object] = []
         if not include_archived:
@@ -234,21 +257,21 @@ class SqliteRepository:
         for word in search_key(text).split():
             where.append("(p.name_key LIKE ? ESCAPE '\\' OR p.record_key LIKE ? ESCAPE '\\')")
             params += [like_pattern(word)] * 2
-        sql = (
-            f"SELECT {codec.select_columns(r.Patient, 'p')}, "
-            "(SELECT count(*) FROM sessions s WHERE s.patient_id = p.id AND s.deleted_at IS NULL)"
-            " AS session_count, "
-            "(SELECT max(started_at) FROM sessions s WHERE s.patient_id = p.id"
-            " AND s.deleted_at IS NULL) AS last_session_at "
-            f"FROM patients p WHERE {' AND '.join(where)} "
-        )
-        if order == "recent":  # most recently seen first; never-seen patients last
-            sql += "ORDER BY last_session_at IS NULL, last_session_at DESC, p.name_key, p.id"
+        sql = f"SELECT {codec.select_columns(r.Patient, 'p')}, v.session_count, v.last_session_at "
+        if order == "recent":  # most recently seen first; never-seen patients (NULL) sort last
+            # Driven by the last-visit index (schema 7), so a page costs its rows, not every session.
+            sql += (
+                "FROM patient_last_visit v CROSS JOIN patients p ON p.id = v.patient_id "
+                f"WHERE {' AND '.join(where)} ORDER BY v.last_session_at DESC, p.name_key, p.id"
+            )
         else:
-            sql += "ORDER BY p.name_key, p.id"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(int(limit))
+            sql += (
+                "FROM patients p JOIN patient_last_visit v ON v.patient_id = p.id "
+                f"WHERE {' AND '.join(where)} ORDER BY p.name_key, p.id"
+            )
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params += [-1 if limit is None else int(limit), int(offset)]
         cursor = self.db.execute(sql, params)
         names = [d[0] for d in cursor.description]
         result = []
@@ -286,8 +309,9 @@ class SqliteRepository:
         with self._write() as at:
             if self._row(r.Patient, patient_id) is None:
                 raise NotFoundError("patient", patient_id)
-            self.db.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
+            # The entry comes first: the signed-session triggers let only an erased patient go.
             self._audit(at, AuditAction.ERASE, "patient", patient_id)
+            self.db.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.execute("VACUUM")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -355,18 +379,25 @@ class SqliteRepository:
     def get_session(self, session_id: SessionId, *, include_deleted: bool = False) -> r.Session:
         return self._get(r.Session, session_id, include_deleted=include_deleted)
 
-    def list_sessions(self, patient_id: PatientId | None = None) -> list[SessionSummary]:
-        """Live sessions (of live patients), newest first, with their live mark counts."""
+    def list_sessions(
+        self, patient_id: PatientId | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[SessionSummary]:
+        """Live sessions (of live patients), newest first, with their live mark counts; ``limit``
+        and ``offset`` page through them (a clinic has ~100,000)."""
         where = "s.deleted_at IS NULL AND p.deleted_at IS NULL"
         params: tuple = ()
         if patient_id is not None:
             where += " AND s.patient_id = ?"
             params = (patient_id,)
+        page = ""
+        if limit is not None or offset:
+            page = " LIMIT ? OFFSET ?"
+            params = (*params, -1 if limit is None else int(limit), int(offset))
         cursor = self.db.execute(
             f"SELECT {codec.select_columns(r.Session, 's')}, "
             "(SELECT count(*) FROM marks m WHERE m.session_id = s.id AND m.deleted_at IS NULL)"
             " AS mark_count FROM sessions s JOIN patients p ON p.id = s.patient_id "
-            f"WHERE {where} ORDER BY s.started_at DESC, s.id",
+            f"WHERE {where} ORDER BY s.started_at DESC, s.id{page}",
             params,
         )
         names = [d[0] for d in cursor.description]
@@ -390,6 +421,9 @@ class SqliteRepository:
         )
 
     def sign_session(self, session_id: SessionId, signed_by: str, signed_at: str | None = None) -> r.Session:
+        """Signed now: the time comes from the clock; a given ``signed_at`` must be that time."""
+        if signed_at is not None and self._clock_checks:
+            check_clock_time("signed_at", signed_at)
         with self._write() as at:
             session = self._live_draft_session(session_id)
             signed = dataclasses.replace(
@@ -414,10 +448,29 @@ class SqliteRepository:
     def restore_session(self, session_id: SessionId) -> r.Session:
         with self._write() as at:
             self._require_deleted(r.Session, session_id)
+            if self._get(r.Session, session_id, include_deleted=True).is_voided:
+                raise ConflictError("a voided session stays voided; start a new session instead")
             self._set_deleted(r.Session, session_id, at, False)
         return self.get_session(session_id)
 
+    def void_session(self, session_id: SessionId, reason: str) -> r.Session:
+        """Void a draft started by mistake: hidden from lists and charts, kept with its reason,
+        and a "void" entry in the audit log (which holds the id, never the reason's text)."""
+        reason = check_text("void_reason", reason.strip(), 2000, required=True)
+        with self._write() as at:
+            session = self._live_draft_session(session_id)
+            voided = dataclasses.replace(session, voided_at=at, void_reason=reason)
+            self.db.execute(
+                "UPDATE sessions SET voided_at = ?, void_reason = ?, deleted_at = ?, updated_at = ?"
+                " WHERE id = ?",
+                (at, reason, at, at, session_id),
+            )
+            self._audit(at, AuditAction.VOID, "session", session_id)
+        return voided
+
     def add_addendum(self, addendum: r.Addendum) -> r.Addendum:
+        if self._clock_checks:  # an addendum is never back-dated
+            check_clock_time("written_at", addendum.written_at)
         with self._write() as at:
             self._get(r.Session, addendum.session_id)
             self._insert(addendum, at)
@@ -558,6 +611,38 @@ class SqliteRepository:
         if not self._is_deleted(cls, record_id):
             raise ConflictError(f"{codec.KINDS[cls].replace('_', ' ')} {record_id} is not deleted")
 
+    # -- settings that belong to this database ----------------------------------------------
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        found = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if found is None else found[0]
+
+    def set_setting(self, key: str, value: str) -> None:
+        key = check_text("key", key, 200, required=True)
+        value = check_text(key, value, 4000)
+        with self._write() as at:
+            self.db.execute(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (key, value, at),
+            )
+            self._audit(at, AuditAction.UPDATE, "setting", key)
+
+    def get_clinician(self) -> r.Clinician | None:
+        """The clinician profile of this database, or None before first use."""
+        value = self.get_setting("clinician")
+        if not value:
+            return None
+        try:
+            return r.Clinician(**json.loads(value))
+        except (ValueError, TypeError):
+            return None
+
+    def set_clinician(self, clinician: r.Clinician) -> r.Clinician:
+        """Make ``clinician`` the author of every entry from now on (and the audit actor)."""
+        self.set_setting("clinician", json.dumps(clinician.to_dict(), ensure_ascii=False))
+        self.actor = clinician.signature
+        return clinician
+
     # -- acknowledgements, adverse events, audit --------------------------------------------
     def add_acknowledgement(self, acknowledgement: r.HazardAcknowledgement) -> r.HazardAcknowledgement:
         with self._write() as at:
@@ -583,6 +668,20 @@ class SqliteRepository:
         with self._write() as at:
             self._audit(at, AuditAction.EXPORT, entity_kind, entity_id)
 
+    # -- exchange (export-json / import-json) ------------------------------------------------
+    def export_patient_bundle(self, patient_id: PatientId) -> PatientBundle:
+        """A live patient with every session and part (deleted ones too) and their row times."""
+        return exchange_io.read_patient_bundle(self.db, patient_id)
+
+    def import_patient_bundle(self, bundle: PatientBundle) -> exchange_io.ImportSummary:
+        """Add the records this database lacks, in one transaction with their audit entries;
+        identical ones are skipped, and any conflicting one refuses the whole import."""
+        with self._write() as at:
+            summary = exchange_io.import_bundle(
+                self.db, bundle, lambda action, kind, entity_id: self._audit(at, action, kind, entity_id)
+            )
+        return summary
+
     def list_audit(self, entity_id: str | None = None, *, limit: int | None = None) -> list[r.AuditEntry]:
         return audit.list_entries(self.db, entity_id, limit)
 
@@ -597,44 +696,88 @@ def open_store(
     backups: bool = True,
     check: bool = True,
 ) -> SqliteRepository:
-    """Open (creating if needed) the database for writing: exclusive lock, checks before any
-    write, pragmas, backup of the previous state, migrations."""
-    path = Path(path)
-    ensure_private_dir(path.parent)
-    lock = WriterLock(path)
-    lock.acquire()
+    """Open (creating only a missing file) the database for writing: exclusive lock on the file's
+    identity, checks before any write, pragmas, backup of the previous state, migrations.
+
+    A file this user may not write (or in a folder it may not write) opens read-only, and the
+    repository's ``read_only_reason`` says why."""
+    path = opening.checked_path(path)
+    try:
+        ensure_private_dir(path.parent)
+        opening.clean_stale_temp_files(path)
+        lock = WriterLock(path)
+        try:
+            lock.acquire()
+        except PermissionError:
+            if path.is_file():
+                return _open_read_only_because(path, actor, f"the folder {path.parent} is read-only")
+            raise
+    except OSError as exc:
+        raise opening.os_error_sentence(exc, path) from exc
     db: Database | None = None
     try:
-        created = create_private_file(path)
+        created = False
+        if not path.exists():
+            created = opening.create_store_file(path, _build_new_store)
+            lock.rekey()
+        if not opening.may_write(path):
+            lock.release()
+            return _open_read_only_because(path, actor, "the file or its folder is read-only")
+        make_private(path)
+        opening.make_companions_private(path)
         db = connect(path)
         version = inspect(db, path, check=check and not created)
         if backups and not created and version > 0:
             backup.automatic_backup(db.conn, path, "open")
         apply_pragmas(db)
         migrate(db, path)
-        make_private(path)
-        return SqliteRepository(db, path, actor=actor, lock=lock, backups=backups)
-    except BaseException:
+        repo = SqliteRepository(db, path, actor=actor, lock=lock, backups=backups)
+        clinician = repo.get_clinician()
+        if clinician is not None and actor == "dn-bodymap":  # the database's clinician writes
+            repo.actor = clinician.signature
+        return repo
+    except BaseException as exc:
         if db is not None:
             db.close()
         lock.release()
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise translate_open_error(exc, path) from exc
+        if isinstance(exc, OSError):
+            raise opening.os_error_sentence(exc, path) from exc
         raise
 
 
-def open_read_only(path: str | Path, *, actor: str = "dn-bodymap") -> SqliteRepository:
-    """For listings and checks that may run while the app has the database open."""
-    path = Path(path)
+def _build_new_store(conn: sqlite3.Connection, path: Path) -> None:
+    migrate(Database(conn, execute_plugins=False), path)
+
+
+def _open_read_only_because(path: Path, actor: str, reason: str) -> SqliteRepository:
+    repo = open_read_only(path, actor=actor)
+    repo.read_only_reason = f"{path} opened read-only: {reason}; changes cannot be saved"
+    return repo
+
+
+def open_read_only(path: str | Path, *, actor: str = "dn-bodymap", check: bool = True) -> SqliteRepository:
+    """For listings and checks that may run while the app has the database open; takes no lock
+    of ours and no write lock of SQLite's."""
+    path = opening.checked_path(path)
     if not path.is_file():
         raise StoreError(f"there is no record database at {path}")
-    db = connect(path, read_only=True)
+    opening.make_companions_private(path)
     try:
-        version = inspect(db, path, check=False)
+        db = connect(path, read_only=True)
+    except OSError as exc:
+        raise opening.os_error_sentence(exc, path) from exc
+    try:
+        version = inspect(db, path, check=check)
         if version < LATEST_VERSION:
             raise StoreError(
                 f"{path} uses an older schema ({version}); open it once in dn-bodymap to upgrade"
             )
         apply_read_pragmas(db)
-    except BaseException:
+    except BaseException as exc:
         db.close()
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise translate_open_error(exc, path) from exc
         raise
     return SqliteRepository(db, path, actor=actor, lock=None, backups=False)

@@ -8,6 +8,7 @@ import secrets
 import sqlite3
 from pathlib import Path
 
+from dn_bodymap.store import audit
 from dn_bodymap.store.backup import _fsync, _fsync_dir, backup_name, integrity_problems
 from dn_bodymap.store.connection import connect, inspect
 from dn_bodymap.store.errors import BackupError
@@ -25,17 +26,26 @@ def restore_backup(db_path: Path, backup_path: Path) -> Path | None:
     """
     if not backup_path.is_file():
         raise BackupError(f"there is no backup at {backup_path}")
+    if backup_path.stat().st_size == 0:
+        raise BackupError(f"{backup_path} is an empty file, not a backup; nothing was restored")
     problems = integrity_problems(backup_path)
     if problems:
         raise BackupError(f"{backup_path} fails its integrity check ({problems[0]}); nothing was restored")
     probe = connect(backup_path, read_only=True)
     try:
-        inspect(probe, backup_path, check=False)
+        inspect(probe, backup_path, check=False)  # foreign, empty, newer: refused as such
+        broken = audit.verify_chain(probe)
+        if broken:
+            raise BackupError(f"{backup_path} has a broken audit trail ({broken[0]}); nothing was restored")
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{backup_path} cannot be read as a backup ({exc}); nothing was restored") from exc
     finally:
         probe.close()
 
+    # The real file, not a symlink to it: a symlinked name keeps pointing at the restored records.
+    db_path = Path(os.path.realpath(db_path))
     lock = WriterLock(db_path)
-    lock.acquire()
+    lock.acquire()  # refused while any writer holds the file, under whatever name it opened it
     ensure_private_dir(db_path.parent)
     tmp = db_path.with_name(f".{db_path.name}.{secrets.token_hex(4)}.restore")
     try:

@@ -72,9 +72,23 @@ def test_assess_outside_and_plain_text(capsys):
     assert "do not needle" in out.lower() and "Umbilicus" in out
 
 
+def test_assess_depth_warns_beyond_the_published_depth(capsys):
+    site = ["assess", "--view", "posterior", "--x", "30", "--y", "232.5"]
+    doc = run_json(capsys, *site, "--depth", "35", "--json")
+    warning = doc["depth_warning"]
+    assert warning["hazard_id"] == "pleura_interscapular" and warning["limit_mm"] == 19
+    assert warning["depth_mm"] == 35 and warning["sources"] == ["Wada-2025"]
+    shallow = run_json(capsys, *site, "--depth", "12", "--json")
+    assert shallow["depth_warning"] is None and shallow["depth_mm"] == 12
+    assert main([*site, "--depth", "35"]) == 0
+    assert "35 mm is deeper than" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
+        (["--depth", "0"], "--depth"),
+        (["--depth", "900"], "--depth"),
         (["--condition", "imaginary"], "unknown condition"),
         (["--bmi", "nan"], "number"),
         (["--bmi", "500"], "--bmi"),

@@ -20,7 +20,6 @@ from dn_bodymap.charting.editing import (
 )
 from dn_bodymap.charting.records import (
     AdverseEvent,
-    HazardAcknowledgement,
     Mark,
     PainArea,
     Patient,
@@ -46,14 +45,15 @@ def session(repo):
 
 
 def mark(session, **kw):
+    """A mark on the front of the left thigh, a site without a mapped hazard."""
     fields = dict(
         session_id=session.id,
-        view="posterior",
+        view="anterior",
         x=60.0,
-        y=180.0,
+        y=620.0,
         atlas_version="1.0",
-        side="right",
-        muscle_id="trapezius",
+        side="left",
+        muscle_id="rectus_femoris",
     )
     fields.update(kw)
     return Mark(**fields)
@@ -74,15 +74,9 @@ def snapshot(repo, session):
 
 def test_every_command_round_trips(repo, session):
     editing = EditingSession(repo, session.id)
-    m = mark(session)
-    ack = HazardAcknowledgement(
-        session_id=session.id,
-        mark_id=m.id,
-        hazard_ids=("pleura",),
-        level="very_high",
-        message_shown="Lung apex under the trapezius",
-        acknowledged_by="Dr Test",
-    )
+    # the right upper trapezius over the lung apex: placed only with this session's acknowledgement
+    m = mark(session, view="posterior", x=60.0, y=180.0, side="right", muscle_id="trapezius")
+    ack = editing.rule.need(m).acknowledge("Dr Test", "Pincer grip", "Pneumothorax risk discussed")
     a = area(session)
     steps = [
         lambda: PlaceMark(m, ack),

@@ -67,3 +67,92 @@ def test_huge_area_is_simplified_under_the_cap():
     pts = [(80 * math.cos(t / 500), 500 + 400 * math.sin(t / 500)) for t in range(20000)]
     geom = brush_area(pts, 2, FIGURE)
     assert to_record(geom).vertex_count <= MAX_VERTICES
+
+
+# -- work bounds (issue #13: a scribbled outline froze the session screen) -------------------------
+def _zigzag(n: int) -> list[tuple[float, float]]:
+    """An outline that repairs into about ``n`` thin triangles."""
+    return [(-90.0 if i % 2 else 90.0, 5 + i * 990 / n) for i in range(n)] + [(0.0, 995.0), (0.0, 5.0)]
+
+
+@pytest.mark.timeout(60)
+def test_many_pieces_are_refused_by_to_record_instead_of_looping():
+    import shapely
+
+    squares = shapely.union_all(
+        [box(x, y, x + 3, y + 3) for x in range(-99, 99, 5) for y in range(0, 170, 5)]
+    )
+    assert shapely.get_num_geometries(squares) > 1250
+    with pytest.raises(SketchError, match="too many"):
+        to_record(squares)
+
+
+@pytest.mark.timeout(60)
+def test_tiny_pieces_are_dropped_so_the_rest_fits():
+    import shapely
+
+    big = box(-50, 100, 50, 200)
+    dust = [box(x, y, x + 0.5, y + 0.5) for x in range(-99, 99, 2) for y in range(300, 330, 2)]
+    geom = shapely.union_all([big, *dust])
+    record = to_record(geom)
+    assert record.vertex_count <= MAX_VERTICES
+    assert from_record(record).area == pytest.approx(big.area, rel=0.01)
+
+
+@pytest.mark.timeout(60)
+def test_scribbled_outline_is_refused_quickly():
+    import random
+
+    rng = random.Random(7)
+    scribble = [(rng.uniform(-100, 100), rng.uniform(0, 1000)) for _ in range(2000)]
+    with pytest.raises(SketchError, match="crosses itself"):
+        lasso_area(scribble, FIGURE)
+
+
+@pytest.mark.timeout(60)
+def test_outline_crossing_itself_hundreds_of_times_is_refused():
+    with pytest.raises(SketchError, match="crosses itself"):
+        lasso_area(_zigzag(400), FIGURE)
+
+
+@pytest.mark.timeout(60)
+def test_drawing_that_falls_into_too_many_pieces_is_refused():
+    import shapely
+
+    comb = shapely.union_all([box(x, 0, x + 1.0, 1000) for x in range(-300, 300, 2)])
+    with pytest.raises(SketchError, match="pieces"):
+        brush_area([(-299.0, 500.0), (299.0, 500.0)], 20, comb)
+
+
+def test_outline_with_a_few_crossings_still_works():
+    geom = lasso_area(_zigzag(40), FIGURE)
+    assert geom.is_valid and to_record(geom).vertex_count <= MAX_VERTICES
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("far", [1e308, -1e308, 1e20, 5000.0])
+def test_points_beyond_the_page_never_reach_geos(far):
+    stroke = [(0.0, 100.0), (far, 100.0), (0.0, far), (10.0, 120.0)]
+    geom = brush_area(stroke, 1.0, FIGURE)
+    assert geom.bounds[2] <= 100 and geom.bounds[3] <= 1000
+    with pytest.raises(SketchError):
+        brush_area([(far, far), (-far, far)], 1.0, FIGURE)
+    with pytest.raises(SketchError):
+        lasso_area([(far, 0.0), (0.0, far), (far, far)], FIGURE)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(-120, 120), st.floats(-10, 1010)), min_size=3, max_size=300))
+def test_crossing_count_matches_geos(points):
+    import shapely
+    from shapely.geometry import LineString
+
+    from dn_bodymap.charting.editing.sketch import clean_points, crossings
+
+    pts = clean_points(points)
+    if len(pts) < 4:
+        return
+    ring = LineString([*pts, pts[0]])
+    # GEOS agrees the outline is simple exactly when no two edges cross (touching aside).
+    if crossings(pts, 10_000) > 0:
+        assert not shapely.is_simple(ring)

@@ -29,7 +29,7 @@ def main(db: str, settings_file: str) -> None:
         settings.sync()
     print("session", window.controller.session_id, flush=True)
     controller = window.controller
-    controller.ack_provider = lambda assessment, what: None  # refuse hazards: stay on plain sites
+    controller.ack_provider = lambda needs: None  # refuse hazards: stay on plain sites
     view = window.atlas.view("anterior")
     knee = view.landmark("patella", "left")
     i = 0

@@ -22,7 +22,7 @@ def open_new_session(window, repo) -> str:
     session = repo.create_session(Session(patient_id=patient.id, clinician="Dr Test"))
     window.open_session(session.id)
     # a hazard prompt, should the site need one, is answered without a modal dialog
-    window.controller.ack_provider = lambda assessment, what: AcknowledgementAnswer("", "")
+    window.controller.ack_provider = lambda needs: [AcknowledgementAnswer("", "")] * len(needs)
     return session.id
 
 

@@ -4,7 +4,7 @@ acknowledgement → pain area → undo/redo → sign → reopen and find everyth
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QTextBrowser
+from PySide6.QtWidgets import QApplication, QTextBrowser
 
 from dn_bodymap.gui.canvas.view import Tool
 from dn_bodymap.gui.patients.patient_dialog import PatientDialog
@@ -102,7 +102,8 @@ def test_chart_a_session_from_patient_to_signature(qtbot, make_window, monkeypat
 
     ant = atlas.view("anterior")
     patella = ant.landmark("patella", "left")
-    click_scene_point(qtbot, page, "anterior", patella.x, patella.y - 70)
+    # lateral thigh, clear of the adductor canal (a high-level zone medially above the knee)
+    click_scene_point(qtbot, page, "anterior", patella.x + 15, patella.y - 70)
     lat = atlas.view("posterior").landmark("deltoid_tuberosity", "right")
     click_scene_point(qtbot, page, "posterior", lat.x - 6, lat.y - 25)
     qtbot.waitUntil(lambda: len(controller.marks()) == 3)
@@ -129,7 +130,7 @@ def test_chart_a_session_from_patient_to_signature(qtbot, make_window, monkeypat
     assert len(controller.pain_areas()) == 1
 
     # -- sign
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Dr Test", True))
+    answer_modal(qtbot, lambda dialog: dialog.sign_button.click())  # the profile signs, confirmed
     window.sign_action.trigger()
     assert controller.is_signed
     assert not window.undo_action.isEnabled()

@@ -23,17 +23,21 @@ def test_second_side_of_the_thorax_raises_the_bilateral_warning(qtbot, make_wind
     controller, page = _session(window, repo)
     seen = []
 
-    def accept(assessment, what):
-        seen.append(assessment)
-        return AcknowledgementAnswer("Pincer grip", "discussed")
+    def accept(needs):
+        seen.append(needs)
+        return [AcknowledgementAnswer("Pincer grip", "discussed")] * len(needs)
 
     controller.ack_provider = accept
     assert controller.place_mark("posterior", *_trapezius(window.atlas, "right"))
-    assert not any("both the left and the right" in line for line in seen[-1].advice)
+    assert not seen[-1][0].warnings
     assert not page.session_banner.isVisible()
     assert controller.place_mark("posterior", *_trapezius(window.atlas, "left"))
-    assert any("both the left and the right" in line for line in seen[-1].advice)
-    assert seen[-1].level == "very_high"
+    (need,) = seen[-1]
+    assert [w.id for w in need.warnings] == ["bilateral_thorax"]
+    assert "both the left and the right" in need.message
+    assert need.level == "very_high"
+    (ack,) = [a for a in controller.acknowledgements() if a.mark_id == need.mark.id]
+    assert "bilateral_thorax" in ack.hazard_ids and ack.technique_chosen == "Pincer grip"
     assert (
         page.session_banner.isVisibleTo(page) and "both the left and the right" in page.session_banner.text()
     )
@@ -95,3 +99,27 @@ def from_geo(area):
     from dn_bodymap.charting.editing.sketch import from_record
 
     return from_record(area.geometry)
+
+
+def test_an_outline_the_core_refuses_in_a_merge_is_a_message_not_a_crash(qtbot, make_window, monkeypatch):
+    """``to_record`` may refuse a merged outline (too many pieces): the clinician is told why and
+    the stored area stays as it was."""
+    from dn_bodymap.charting.editing.sketch import SketchError
+    from dn_bodymap.gui.session import controller as controller_module
+
+    window, repo = make_window()
+    controller, _ = _session(window, repo)
+    controller.pain_quality = "ache"
+    assert controller.finish_stroke("anterior", "brush", [(50.0, 600.0), (50.0, 640.0)])
+    (before,) = controller.pain_areas()
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+
+    def refuse(_geom):
+        raise SketchError("That outline crosses itself too often to keep: draw it again more simply.")
+
+    monkeypatch.setattr(controller_module, "to_record", refuse)
+    assert not controller.finish_stroke("anterior", "brush", [(52.0, 600.0), (52.0, 640.0)])  # merges
+    assert not controller.finish_stroke("anterior", "brush", [(-60.0, 300.0), (-60.0, 340.0)])  # new
+    assert len(messages) == 2 and "crosses itself" in messages[-1]
+    assert controller.pain_areas() == [before]

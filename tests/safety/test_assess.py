@@ -52,16 +52,6 @@ def test_scapular_fossa_is_caution_and_raised_by_patient_factors(atlas):
     assert surgery.level == "high"
 
 
-def test_interscapular_depth_estimate_uses_the_bmi(atlas):
-    site = _site(atlas, "posterior", "t5", dx=30)
-    result = assess("posterior", site, Patient.from_values(bmi=21.1))
-    assert result.hazards[0].id == "pleura_interscapular"
-    estimate = [d for d in result.hazards[0].depth if d.text.startswith("For BMI 21.1")]
-    assert estimate and "3.7 cm" in estimate[0].text  # 0.380 × 21.1 − 4.301
-    far = assess("posterior", site, Patient.from_values(bmi=40))
-    assert any("outside the range" in d.text for d in far.hazards[0].depth)
-
-
 def test_limb_site_has_no_hazard_but_lymphoedema_of_that_limb_forbids_it(atlas):
     # front of the patient's left thigh (anterior view: x > 0 is the patient's left)
     site = _site(atlas, "anterior", "patella", "left", dy=-70)

@@ -21,7 +21,8 @@ from dn_bodymap.store import open_store  # noqa: E402
 def main() -> None:
     db_path, session_id, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
     rng = random.Random(seed)
-    repo = open_store(db_path, actor="kill-test", backups=False, check=False)
+    # As the app opens it: checks and a backup at every open, so kills also land in those.
+    repo = open_store(db_path, actor="kill-test")
     print("ready", flush=True)
     while True:
         marks = repo.list_marks(session_id, include_deleted=True)
@@ -59,14 +60,19 @@ def main() -> None:
             print(f"area {area.id}", flush=True)
         else:
             target = rng.choice(marks)
+            # "try" names the action before it runs: the parent then knows exactly which one was
+            # in flight at the kill and holds every other one to the reported state.
             if target.id not in live:
+                print(f"try restore {target.id}", flush=True)
                 repo.restore_mark(target.id)
                 print(f"restore {target.id}", flush=True)
             elif choice < 0.85:
                 rev = int(target.passes or 0) + 1
+                print(f"try update {target.id} {rev}", flush=True)
                 repo.update_mark(dataclasses.replace(target, passes=rev))
                 print(f"update {target.id} {rev}", flush=True)
             else:
+                print(f"try delete {target.id}", flush=True)
                 repo.delete_mark(target.id)
                 print(f"delete {target.id}", flush=True)
 

@@ -6,6 +6,7 @@ from dn_bodymap.charting.editing.commands import (
     AddPainArea,
     Changes,
     Command,
+    CopyMarks,
     DeleteAnnotation,
     DeleteMark,
     DeletePainArea,
@@ -15,19 +16,30 @@ from dn_bodymap.charting.editing.commands import (
     UpdateMark,
     UpdatePainArea,
     UpdateSession,
+    carried_over,
+)
+from dn_bodymap.charting.editing.hazard_rule import (
+    AcknowledgementNeed,
+    AcknowledgementRequired,
+    HazardRule,
+    patient_factors,
 )
 from dn_bodymap.charting.editing.session import EditingSession, SessionLockedError
 
 __all__ = [
+    "AcknowledgementNeed",
+    "AcknowledgementRequired",
     "AddAdverseEvent",
     "AddAnnotation",
     "AddPainArea",
     "Changes",
     "Command",
+    "CopyMarks",
     "DeleteAnnotation",
     "DeleteMark",
     "DeletePainArea",
     "EditingSession",
+    "HazardRule",
     "Macro",
     "PlaceMark",
     "SessionLockedError",
@@ -35,4 +47,6 @@ __all__ = [
     "UpdateMark",
     "UpdatePainArea",
     "UpdateSession",
+    "carried_over",
+    "patient_factors",
 ]

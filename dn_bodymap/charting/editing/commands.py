@@ -4,9 +4,13 @@ how to undo it. Ids are made by the app, so redo restores the very same rows.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from dn_bodymap.charting.editing.hazard_rule import with_technique
+from dn_bodymap.charting.ids import SessionId, new_mark_id
 from dn_bodymap.charting.records import (
     AdverseEvent,
     Annotation,
@@ -61,10 +65,16 @@ class _Base:
 
 @dataclass
 class PlaceMark(_Base):
+    """A new mark; an acknowledgement given for its site is stored with it and its technique becomes
+    the mark's technique. The editing session's hazard rule refuses a ``high`` site without one."""
+
     mark: Mark
     acknowledgement: HazardAcknowledgement | None = None
     text: str = "Place trigger point"
     _placed: bool = field(default=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.mark = with_technique(self.mark, self.acknowledgement)
 
     def apply(self, repo: Repository) -> Changes:
         repo.add_mark(self.mark, self.acknowledgement)
@@ -82,12 +92,16 @@ class PlaceMark(_Base):
 
 @dataclass
 class UpdateMark(_Base):
-    """Move or edit a mark; an optional acknowledgement is stored when it moves onto a hazard."""
+    """Move or edit a mark; an acknowledgement is stored when it moves onto a hazard or is needled
+    there, and the technique chosen in it becomes the mark's technique."""
 
     before: Mark
     after: Mark
     acknowledgement: HazardAcknowledgement | None = None
     text: str = "Edit trigger point"
+
+    def __post_init__(self) -> None:
+        self.after = with_technique(self.after, self.acknowledgement)
 
     def apply(self, repo: Repository) -> Changes:
         repo.update_mark(self.after, acknowledgement=self.acknowledgement)
@@ -96,6 +110,11 @@ class UpdateMark(_Base):
     def undo(self, repo: Repository) -> Changes:
         repo.update_mark(self.before)
         return Changes(marks=frozenset({self.before.id}))
+
+    def redo(self, repo: Repository) -> Changes:
+        """The acknowledgement was stored by the first apply and is never removed; store it once."""
+        repo.update_mark(self.after)
+        return Changes(marks=frozenset({self.after.id}))
 
     def merge(self, other: Command) -> Command | None:
         """Repeated edits of the same field group of one mark (typing in a box) are one step."""
@@ -109,6 +128,77 @@ class UpdateMark(_Base):
         ):
             return UpdateMark(self.before, other.after, None, self.text)
         return None
+
+
+@dataclass
+class CopyMarks(_Base):
+    """Marks brought into the session at once (copied from a previous session, taken over from the
+    faded overlay, imported): one undo step. The whole batch is checked before anything is written,
+    so one question can list every hazardous mark; acknowledgements are keyed by mark id and must
+    belong to this session (those of the source session never come along)."""
+
+    marks: list[Mark]
+    acknowledgements: dict[str, HazardAcknowledgement] = field(default_factory=dict)
+    text: str = "Copy trigger points"
+
+    def __post_init__(self) -> None:
+        self.marks = [with_technique(m, self.acknowledgements.get(m.id)) for m in self.marks]
+
+    def apply(self, repo: Repository) -> Changes:
+        require_all = getattr(repo, "require_all", None)
+        if require_all is not None:
+            require_all(self.marks, self.acknowledgements.values())
+        done: list[Mark] = []
+        try:
+            for m in self.marks:
+                repo.add_mark(m, self.acknowledgements.get(m.id))
+                done.append(m)
+        except Exception:
+            for m in reversed(done):
+                repo.delete_mark(m.id)
+            raise
+        return self._changes()
+
+    def undo(self, repo: Repository) -> Changes:
+        for m in reversed(self.marks):
+            repo.delete_mark(m.id)
+        return self._changes()
+
+    def redo(self, repo: Repository) -> Changes:
+        done: list[Mark] = []
+        try:
+            for m in self.marks:
+                repo.restore_mark(m.id)
+                done.append(m)
+        except Exception:
+            for m in reversed(done):
+                repo.delete_mark(m.id)
+            raise
+        return self._changes()
+
+    def _changes(self) -> Changes:
+        ids = frozenset(m.id for m in self.marks)
+        return Changes(marks=ids, acknowledgements=bool(self.acknowledgements))
+
+
+def carried_over(marks: Iterable[Mark], session_id: SessionId) -> list[Mark]:
+    """Fresh copies of earlier marks for a new session: new ids (so no acknowledgement of the old
+    session can cover them), and nothing of what was done at the site carried over."""
+    return [
+        dataclasses.replace(
+            m,
+            id=new_mark_id(),
+            session_id=session_id,
+            needled=False,
+            depth_mm=None,
+            passes=None,
+            duration_s=None,
+            response=None,
+            technique=None,
+            depth_warning=None,
+        )
+        for m in marks
+    ]
 
 
 @dataclass

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 from dn_bodymap.charting.editing.commands import Changes, Command
+from dn_bodymap.charting.editing.hazard_rule import HazardRule, RuleBoundRepository
 from dn_bodymap.charting.ids import SessionId
+from dn_bodymap.charting.records import HazardAcknowledgement
 from dn_bodymap.charting.repository import Repository
 
 Listener = Callable[[Changes, object | None], None]
@@ -16,11 +19,25 @@ class SessionLockedError(Exception):
 
 
 class EditingSession:
-    """One per open session. A failed apply leaves the stacks unchanged (nothing half-done)."""
+    """One per open session. A failed apply leaves the stacks unchanged (nothing half-done).
 
-    def __init__(self, repo: Repository, session_id: SessionId, limit: int = 500) -> None:
+    Commands get the repository through the session's ``HazardRule``: a mark at ``high`` or above
+    enters or changes (apply, undo or redo alike) only with an acknowledgement of this session, else
+    ``AcknowledgementRequired`` is raised and nothing changes. The caller asks the clinician and runs
+    the same action again with ``acknowledgements``.
+    """
+
+    def __init__(
+        self,
+        repo: Repository,
+        session_id: SessionId,
+        limit: int = 500,
+        rule: HazardRule | None = None,
+    ) -> None:
         self.repo = repo
         self.session_id = session_id
+        self.rule = rule or HazardRule(repo, session_id)
+        self._bound = RuleBoundRepository(repo, self.rule)
         self._undo: list[Command] = []
         self._redo: list[Command] = []
         self._limit = limit
@@ -36,9 +53,34 @@ class EditingSession:
             listener(changes, initiator)
 
     # -- editing ---------------------------------------------------------------------------
-    def execute(self, command: Command, initiator: object | None = None, mergeable: bool = False) -> Changes:
+    @contextmanager
+    def _acknowledged(
+        self, acknowledgements: Iterable[HazardAcknowledgement]
+    ) -> Iterator[RuleBoundRepository]:
+        bound = self._bound
+        bound.supplied = {a.mark_id: a for a in acknowledgements}
+        bound.used_supplied = False
+        try:
+            yield bound
+        finally:
+            bound.supplied = {}
+
+    def _run(self, step: Callable[[Repository], Changes], acks: Iterable[HazardAcknowledgement]) -> Changes:
+        with self._acknowledged(acks) as bound:
+            changes = step(bound)  # type: ignore[arg-type]
+            if bound.used_supplied:
+                changes = changes | Changes(acknowledgements=True)
+        return changes
+
+    def execute(
+        self,
+        command: Command,
+        initiator: object | None = None,
+        mergeable: bool = False,
+        acknowledgements: Iterable[HazardAcknowledgement] = (),
+    ) -> Changes:
         self._require_draft()
-        changes = command.apply(self.repo)  # raises before anything is pushed
+        changes = self._run(command.apply, acknowledgements)  # raises before anything is pushed
         if mergeable and self._undo and self._merge_open:
             merged = self._undo[-1].merge(command)
             if merged is not None:
@@ -57,24 +99,24 @@ class EditingSession:
         """The next edit starts a new undo step (e.g. the field lost focus)."""
         self._merge_open = False
 
-    def undo(self) -> Changes | None:
+    def undo(self, acknowledgements: Iterable[HazardAcknowledgement] = ()) -> Changes | None:
         if not self._undo:
             return None
         self._require_draft()
         command = self._undo[-1]
-        changes = command.undo(self.repo)
+        changes = self._run(command.undo, acknowledgements)
         self._undo.pop()
         self._redo.append(command)
         self._merge_open = False
         self._announce(changes, None)
         return changes
 
-    def redo(self) -> Changes | None:
+    def redo(self, acknowledgements: Iterable[HazardAcknowledgement] = ()) -> Changes | None:
         if not self._redo:
             return None
         self._require_draft()
         command = self._redo[-1]
-        changes = command.redo(self.repo)
+        changes = self._run(command.redo, acknowledgements)
         self._redo.pop()
         self._undo.append(command)
         self._merge_open = False

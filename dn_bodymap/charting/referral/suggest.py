@@ -15,6 +15,7 @@ pattern over a small drawing has the opposite problem. A muscle's score is its b
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import shapely
@@ -52,13 +53,60 @@ class _ZoneEntry:
 
 
 class ReferralIndex:
-    """Per-view STRtrees over every pattern's zones, so a drawing meets only nearby patterns."""
+    """Per-view STRtrees over every pattern's zones, so a drawing meets only nearby patterns.
+
+    Built on first use, not when made: the app makes one at start-up, and most start-ups never draw
+    a pain area (building costs ~170 ms and ~18 MiB). The build is locked so that a first query
+    from a worker thread and one from the UI thread build it once.
+    """
 
     def __init__(self, atlas: Atlas, library: Library) -> None:
         self.atlas = atlas
         self.library = library
-        self.entries: list[_ZoneEntry] = []
-        self.pattern_size: dict[tuple[str, Side], dict[str, float]] = {}
+        self._tables: _Tables | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def built(self) -> bool:
+        return self._tables is not None
+
+    @property
+    def entries(self) -> list[_ZoneEntry]:
+        return self._built().entries
+
+    @property
+    def pattern_size(self) -> dict[tuple[str, Side], dict[str, float]]:
+        return self._built().pattern_size
+
+    def _built(self) -> _Tables:
+        tables = self._tables
+        if tables is None:
+            with self._lock:
+                if self._tables is None:
+                    self._tables = _Tables.build(self.library)
+                tables = self._tables
+        return tables
+
+    def candidates(self, view: str, geom: BaseGeometry, use_index: bool = True) -> list[_ZoneEntry]:
+        tables = self._built()
+        idx = tables.by_view.get(view, [])
+        if not use_index:
+            return [tables.entries[i] for i in idx]
+        hits = tables.trees[view].query(geom, predicate="intersects") if idx else []
+        return [tables.entries[idx[int(h)]] for h in hits]
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    entries: list[_ZoneEntry]
+    pattern_size: dict[tuple[str, Side], dict[str, float]]
+    by_view: dict[str, list[int]]
+    trees: dict[str, STRtree]
+
+    @staticmethod
+    def build(library: Library) -> _Tables:
+        entries: list[_ZoneEntry] = []
+        pattern_size: dict[tuple[str, Side], dict[str, float]] = {}
         for tp in library.instances.values():
             views = {z.view for z in tp.essential} | {z.view for z in tp.spillover}
             sizes: dict[str, float] = {}
@@ -66,23 +114,17 @@ class ReferralIndex:
                 ess = tp.zone_geometry("essential", view)
                 spill = tp.zone_geometry("spillover", view).difference(ess)
                 shapely.prepare(ess)
-                self.entries.append(_ZoneEntry(tp, view, ess, spill))
+                entries.append(_ZoneEntry(tp, view, ess, spill))
                 sizes[view] = ess.area + SPILLOVER_WEIGHT * spill.area
-            self.pattern_size[(tp.id, tp.side)] = sizes
-        self._by_view: dict[str, list[int]] = {}
-        for i, e in enumerate(self.entries):
-            self._by_view.setdefault(e.view, []).append(i)
-        self._trees = {
-            view: STRtree([shapely.union(self.entries[i].essential, self.entries[i].spill_only) for i in idx])
-            for view, idx in self._by_view.items()
+            pattern_size[(tp.id, tp.side)] = sizes
+        by_view: dict[str, list[int]] = {}
+        for i, e in enumerate(entries):
+            by_view.setdefault(e.view, []).append(i)
+        trees = {
+            view: STRtree([shapely.union(entries[i].essential, entries[i].spill_only) for i in idx])
+            for view, idx in by_view.items()
         }
-
-    def candidates(self, view: str, geom: BaseGeometry, use_index: bool = True) -> list[_ZoneEntry]:
-        idx = self._by_view.get(view, [])
-        if not use_index:
-            return [self.entries[i] for i in idx]
-        hits = self._trees[view].query(geom, predicate="intersects") if idx else []
-        return [self.entries[idx[int(h)]] for h in hits]
+        return _Tables(entries, pattern_size, by_view, trees)
 
 
 def suggest(

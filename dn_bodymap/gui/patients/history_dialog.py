@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dn_bodymap.gui.local_time import local_text
+
 STATE_COLOURS = {
     "active": QColor("#f8c9c4"),
     "latent": QColor("#fde9b8"),
@@ -24,7 +26,7 @@ STATE_COLOURS = {
 def history_rows(chart, atlas) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """Column headers (visit dates) and rows (muscle + side → cell text per visit)."""
     sessions = list(chart.sessions)
-    dates = [s.session.started_at[:10] for s in sessions]
+    dates = [local_text(s.session.started_at)[:10] for s in sessions]
     keys: dict[tuple[str, str], list[str]] = {}
     for col, record in enumerate(sessions):
         for mark in record.marks:

@@ -6,27 +6,36 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from dn_bodymap.charting.repository import Repository
+from dn_bodymap.gui.local_time import local_text
 
 
 class PatientsPage(QWidget):
     openSession = Signal(str)
     newSession = Signal(str, str)
+    newSessionFrom = Signal(str, str, str)  # patient, mode, the earlier visit to start from
+    voidSession = Signal(str)
+    compareVisits = Signal(str)
     newPatient = Signal()
     editPatient = Signal(str)
     showHistory = Signal(str)
+    exportSession = Signal(str)  # the selected session's report: preview, then PDF
+    printSession = Signal(str)
 
     def __init__(self, repo: Repository, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,7 +52,7 @@ class PatientsPage(QWidget):
         self.list_title = QLabel("Recent patients")
         self.list_title.setStyleSheet("font-weight: 600;")
         self.new_button = QPushButton("New patient…")
-        self.new_button.setShortcut("Ctrl+Shift+N")
+        # Ctrl+Shift+N is the File menu's: a second binding here made the key do nothing.
         self.new_button.setToolTip("Create a patient (Ctrl+Shift+N)")
         self.edit_button = QPushButton("Edit…")
         self.archive_button = QPushButton("Archive")
@@ -54,7 +63,11 @@ class PatientsPage(QWidget):
         self.details.setWordWrap(True)
         self.sessions = QTableWidget(0, 4)
         self.sessions.setHorizontalHeaderLabels(["Date", "Status", "Marks", "Pain before → after"])
-        self.sessions.horizontalHeader().setStretchLastSection(True)
+        header = self.sessions.horizontalHeader()
+        header.setStretchLastSection(True)
+        # the date and status are read first: always in full, the pain column takes what is left
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.sessions.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.sessions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.sessions.setAccessibleName("Sessions of the selected patient")
@@ -63,12 +76,27 @@ class PatientsPage(QWidget):
         self.start_button.setShortcut("Ctrl+N")
         self.start_button.setToolTip("Start a new session for this patient (Ctrl+N)")
         self.start_button.setDefault(True)
-        self.copy_button = QPushButton("New session from previous")
-        self.copy_button.setToolTip("Copy the last session's trigger points as a starting point")
+        self.copy_button = QToolButton()
+        self.copy_button.setText("New session from previous")
+        self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.copy_button.setToolTip(
+            "Copy the last signed session's trigger points as a starting point; "
+            "the arrow picks an earlier visit"
+        )
+        self.copy_menu = QMenu(self.copy_button)
+        self.copy_button.setMenu(self.copy_menu)
+        self.compare_button = QPushButton("Compare visits…")
+        self.compare_button.setToolTip("Two visits side by side: marks, pain areas, the change in pain")
+        self.void_button = QPushButton("Void draft…")
+        self.void_button.setToolTip("Void the selected draft (started by mistake or empty), with a reason")
         self.overlay_button = QPushButton("New session, previous faded")
         self.overlay_button.setToolTip("Start blank with the last session shown faded underneath")
         self.open_button = QPushButton("Open session")
         self.history_button = QPushButton("Trigger-point history")
+        self.export_button = QPushButton("Export PDF…")
+        self.export_button.setToolTip("The selected session's report: preview, then save as PDF")
+        self.print_button = QPushButton("Print…")
+        self.print_button.setToolTip("Print the selected session's report")
 
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -92,7 +120,11 @@ class PatientsPage(QWidget):
         rl.addWidget(self.sessions, 2)
         open_row = QHBoxLayout()
         open_row.addWidget(self.open_button)
+        open_row.addWidget(self.void_button)
+        open_row.addWidget(self.compare_button)
         open_row.addWidget(self.history_button)
+        open_row.addWidget(self.export_button)
+        open_row.addWidget(self.print_button)
         open_row.addStretch(1)
         rl.addLayout(open_row)
         rl.addWidget(QLabel("Pain across sessions (before ● / after ○)"))
@@ -121,8 +153,19 @@ class PatientsPage(QWidget):
         self.overlay_button.clicked.connect(lambda: self._new_session("overlay"))
         self.open_button.clicked.connect(self._open_selected)
         self.sessions.cellDoubleClicked.connect(lambda *_: self._open_selected())
+        self.sessions.itemSelectionChanged.connect(self._update_void)
+        self.void_button.clicked.connect(self._void_selected)
+        self.compare_button.clicked.connect(
+            lambda: self.current_patient() and self.compareVisits.emit(self.current_patient())
+        )
         self.history_button.clicked.connect(
             lambda: self.current_patient() and self.showHistory.emit(self.current_patient())
+        )
+        self.export_button.clicked.connect(
+            lambda: self.selected_session() and self.exportSession.emit(self.selected_session())
+        )
+        self.print_button.clicked.connect(
+            lambda: self.selected_session() and self.printSession.emit(self.selected_session())
         )
         self.refresh()
 
@@ -145,7 +188,7 @@ class PatientsPage(QWidget):
         self.patients.clear()
         for summary in rows:
             p = summary.patient
-            last = f" · last {summary.last_session_at[:10]}" if summary.last_session_at else ""
+            last = f" · last {local_text(summary.last_session_at)[:10]}" if summary.last_session_at else ""
             text = f"{p.display_name}" + (f"  [{p.record_number}]" if p.record_number else "")
             item = QListWidgetItem(
                 f"{text}\n{summary.session_count} session(s){last}" + (" · archived" if p.archived else "")
@@ -171,7 +214,11 @@ class PatientsPage(QWidget):
             self.copy_button,
             self.overlay_button,
             self.open_button,
+            self.void_button,
+            self.compare_button,
             self.history_button,
+            self.export_button,
+            self.print_button,
         ):
             b.setEnabled(enabled)
         self.sessions.setRowCount(0)
@@ -195,18 +242,34 @@ class PatientsPage(QWidget):
             sess = s.session
             pain = f"{_fmt(sess.pain_pre)} → {_fmt(sess.pain_post)}"
             for c, text in enumerate(
-                (sess.started_at[:16].replace("T", " "), str(sess.status), str(s.mark_count), pain)
+                (local_text(sess.started_at), str(sess.status), str(s.mark_count), pain)
             ):
                 cell = QTableWidgetItem(text)
                 cell.setData(Qt.ItemDataRole.UserRole, sess.id)
                 self.sessions.setItem(r, c, cell)
         if summaries:
             self.sessions.selectRow(0)
-        self.copy_button.setEnabled(bool(summaries))
-        self.overlay_button.setEnabled(bool(summaries))
+        self._update_void()
+        self.compare_button.setEnabled(len(summaries) >= 2)
+        self.export_button.setEnabled(bool(summaries))
+        self.print_button.setEnabled(bool(summaries))
+        # "From previous" starts from a signed visit: a draft may be empty or mistaken.
+        signed = [s.session for s in summaries if s.session.is_signed]
+        self.copy_button.setEnabled(bool(signed))
+        self.overlay_button.setEnabled(bool(signed))
+        self.copy_menu.clear()
+        for i, sess in enumerate(signed):
+            label = f"{local_text(sess.started_at)}" + (" (last signed)" if i == 0 else "")
+            action = self.copy_menu.addAction(f"Copy from {label}")
+            action.triggered.connect(lambda _=False, sid=sess.id: self._new_session_from("copy", sid))
+        if signed:
+            self.copy_menu.addSeparator()
+            for sess in signed:
+                action = self.copy_menu.addAction(f"Blank, {local_text(sess.started_at)} faded")
+                action.triggered.connect(lambda _=False, sid=sess.id: self._new_session_from("overlay", sid))
         self.chart.set_points(
             [
-                (s.session.started_at[5:10], s.session.pain_pre, s.session.pain_post)
+                (local_text(s.session.started_at)[5:10], s.session.pain_pre, s.session.pain_post)
                 for s in reversed(summaries)
             ]
         )
@@ -222,6 +285,26 @@ class PatientsPage(QWidget):
         pid = self.current_patient()
         if pid:
             self.newSession.emit(pid, mode)
+
+    def _new_session_from(self, mode: str, source: str) -> None:
+        pid = self.current_patient()
+        if pid:
+            self.newSessionFrom.emit(pid, mode, source)
+
+    def selected_session(self) -> str | None:
+        row = self.sessions.currentRow()
+        item = self.sessions.item(row, 0) if row >= 0 else None
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _update_void(self) -> None:
+        row = self.sessions.currentRow()
+        status = self.sessions.item(row, 1) if row >= 0 else None
+        self.void_button.setEnabled(status is not None and status.text() == "draft")
+
+    def _void_selected(self) -> None:
+        session_id = self.selected_session()
+        if session_id:
+            self.voidSession.emit(session_id)
 
     def _open_selected(self) -> None:
         row = self.sessions.currentRow()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -17,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from dn_bodymap.charting.records import Patient
+from dn_bodymap.gui.patients.date_field import DateField
 
 
 class PatientDialog(QDialog):
@@ -31,18 +30,7 @@ class PatientDialog(QDialog):
         self.record_number = QLineEdit((patient.record_number or "") if patient else "")
         self.record_number.setAccessibleName("Record number")
         self.record_number.setMaxLength(64)
-        self.dob = QDateEdit()
-        self.dob.setCalendarPopup(True)
-        self.dob.setDisplayFormat("yyyy-MM-dd")
-        self.dob.setMinimumDate(QDate(1900, 1, 1))
-        self.dob.setMaximumDate(QDate.currentDate())
-        self.dob.setSpecialValueText("not recorded")
-        self.dob.setDate(
-            QDate.fromString(patient.date_of_birth, "yyyy-MM-dd")
-            if patient and patient.date_of_birth
-            else self.dob.minimumDate()
-        )
-        self.dob.setAccessibleName("Date of birth")
+        self.dob = DateField(patient.date_of_birth if patient else None)
         self.sex = QComboBox()
         for text, value in (
             ("Not recorded", None),
@@ -96,9 +84,7 @@ class PatientDialog(QDialog):
         values = dict(
             display_name=self.name.text().strip(),
             record_number=self.record_number.text().strip() or None,
-            date_of_birth=None
-            if self.dob.date() == self.dob.minimumDate()
-            else self.dob.date().toString("yyyy-MM-dd"),
+            date_of_birth=self.dob.value(),
             sex=self.sex.currentData(),
             height_cm=None if self.height.value() < 30 else self.height.value(),
             weight_kg=None if self.weight.value() < 1 else self.weight.value(),

@@ -3,8 +3,10 @@ Alberta; see reference/safety.md §5.4)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -14,6 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from dn_bodymap.charting.records import AdverseEvent
+from dn_bodymap.charting.timestamps import utc_now
+from dn_bodymap.gui.local_time import utc_text
 
 TYPES = [
     "Post-needling soreness",
@@ -39,10 +43,28 @@ SEVERITIES = [
 
 
 class AdverseEventDialog(QDialog):
-    def __init__(self, session_id: str, parent: QWidget | None = None) -> None:
+    """On a signed session the event is a dated entry of its own; the note stays signed."""
+
+    def __init__(
+        self,
+        session_id: str,
+        parent: QWidget | None = None,
+        *,
+        recorded_by: str | None = None,
+        signed: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Record adverse event")
         self.session_id = session_id
+        self.recorded_by = recorded_by
+        self.occurred = QDateTimeEdit(QDateTime.currentDateTime())
+        self.occurred.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.occurred.setCalendarPopup(True)
+        self.occurred.setMaximumDateTime(QDateTime.currentDateTime().addSecs(3600))
+        self.occurred.setAccessibleName("When it happened (local time)")
+        self.occurred.setToolTip(
+            "Local time; a delayed event (a pneumothorax can show hours later) may be earlier"
+        )
         self.type = QComboBox()
         self.type.setEditable(True)
         self.type.addItems(TYPES)
@@ -61,6 +83,16 @@ class AdverseEventDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
+        if signed:
+            note = QLabel(
+                "This session is signed. The event is added as a dated entry under it; "
+                "the signed note itself does not change."
+            )
+            note.setWordWrap(True)
+            form.addRow(note)
+        if recorded_by:
+            form.addRow("Recorded by", QLabel(recorded_by))
+        form.addRow("When", self.occurred)
         form.addRow("Type", self.type)
         form.addRow("Severity", self.severity)
         form.addRow("Notes", self.notes)
@@ -75,6 +107,9 @@ class AdverseEventDialog(QDialog):
                 type=self.type.currentText().strip(),
                 severity=self.severity.currentData(),
                 notes=self.notes.toPlainText(),
+                occurred_at=utc_text(self.occurred.dateTime()),
+                recorded_by=self.recorded_by,
+                recorded_at=utc_now(),
             )
         except ValueError as exc:
             self.error.setText(str(exc))

@@ -38,7 +38,10 @@ QUALITIES = [
     ("burning", "Burning"),
     ("numbness_tingling", "Numbness / tingling"),
 ]
-WIDE_SCREEN_PX = 640
+# Two views side by side need twice a view's minimum width (BodyMapView: 220 px) and a handle:
+# at 1280 × 800 the canvas is about 650 px wide, so both views show, each smaller.
+WIDE_SCREEN_PX = 460
+SIDE_BY_SIDE_TEXT = "Front and back together"
 
 
 class CanvasPanel(QWidget):
@@ -62,6 +65,8 @@ class CanvasPanel(QWidget):
             "previous": True,
         }
         self.opacity = 1.0
+        #: A library referral pattern shown over the figure: (library, trigger point id, side).
+        self.pattern: tuple[object, str, str] | None = None
         self.scenes = {v: BodyMapScene(atlas, v, self.render_options()) for v in VIEWS}
         self.views = {v: BodyMapView(s) for v, s in self.scenes.items()}
         self.current = "anterior"
@@ -85,7 +90,7 @@ class CanvasPanel(QWidget):
             (Tool.NOTE, "Note", "N", "Click to pin a text note to the map; drag a note to move it"),
             (Tool.PAN, "Pan", "H", "Drag to move the view (or drag with the middle button)"),
         ):
-            act = QAction(text, self)
+            act = QAction(f"{text} ({key})", self)  # the key letter on the button itself
             act.setCheckable(True)
             act.setShortcut(QKeySequence(key))
             act.setToolTip(f"{tip} ({key})")
@@ -149,7 +154,7 @@ class CanvasPanel(QWidget):
             self.view_buttons.addButton(button, i)
             switcher.addWidget(button)
         self.view_buttons.idClicked.connect(lambda i: self.show_view(VIEWS[i]))
-        self.side_box = QCheckBox("Front and back together")
+        self.side_box = QCheckBox(SIDE_BY_SIDE_TEXT)
         self.side_box.setChecked(True)
         self.side_box.setToolTip("On a wide window, show the front and back views side by side")
         self.side_box.toggled.connect(self._on_side_by_side)
@@ -212,7 +217,22 @@ class CanvasPanel(QWidget):
                 overlays = ()
         options = self._options_factory(parse_layers(",".join(names)))
         options.overlays = overlays
+        if self.pattern is not None and view is not None:
+            from dn_bodymap.render.referral_overlay import pattern_overlays
+
+            library, tid, side = self.pattern
+            options.overlays = (*overlays, *pattern_overlays(library, tid, side, view, options.palette))
         return options
+
+    def show_pattern(self, library, trigger_point: str, side: str) -> None:
+        """Overlay a library trigger point's referral pattern on every view."""
+        self.pattern = (library, trigger_point, side)
+        self.refresh_palette()
+
+    def clear_pattern(self) -> None:
+        if self.pattern is not None:
+            self.pattern = None
+            self.refresh_palette()
 
     def refresh_palette(self) -> None:
         for v, scene in self.scenes.items():
@@ -237,7 +257,12 @@ class CanvasPanel(QWidget):
     def show_view(self, view: str) -> None:
         self.current = view
         self.view_buttons.button(VIEWS.index(view)).setChecked(True)
-        pair = self.side_by_side and self.width() >= WIDE_SCREEN_PX and view in ("anterior", "posterior")
+        wide = self.width() >= WIDE_SCREEN_PX
+        pair = self.side_by_side and wide and view in ("anterior", "posterior")
+        # Ticked but too narrow: say so on the box rather than silently hide the other view.
+        self.side_box.setText(
+            SIDE_BY_SIDE_TEXT if wide or not self.side_by_side else "Front and back (too narrow)"
+        )
         for v, widget in self.views.items():
             widget.setVisible(v == view or (pair and v in ("anterior", "posterior")))
         for widget in self.views.values():

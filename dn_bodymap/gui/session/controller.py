@@ -8,7 +8,7 @@ editing session (one user action, one transaction) and announces what changed. A
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +18,13 @@ from dn_bodymap.atlas.locate import AtlasIndex
 from dn_bodymap.atlas.model import Atlas, Side
 from dn_bodymap.atlas.trigger_points import Library
 from dn_bodymap.charting.editing import (
+    AcknowledgementNeed,
+    AcknowledgementRequired,
     AddAnnotation,
     AddPainArea,
     Changes,
     Command,
+    CopyMarks,
     DeleteAnnotation,
     DeleteMark,
     DeletePainArea,
@@ -33,6 +36,7 @@ from dn_bodymap.charting.editing import (
     UpdateMark,
     UpdatePainArea,
     UpdateSession,
+    carried_over,
 )
 from dn_bodymap.charting.editing.annotate import (
     SNAP_TOLERANCE,
@@ -52,7 +56,9 @@ from dn_bodymap.charting.editing.sketch import (
 )
 from dn_bodymap.charting.records import Annotation, HazardAcknowledgement, Mark, PainArea, Session
 from dn_bodymap.charting.repository import Repository
-from dn_bodymap.gui.session.hazard_check import Assessment, assess_site, level_rank
+from dn_bodymap.safety.assess import Assessment
+from dn_bodymap.safety.levels import label
+from dn_bodymap.safety.session import SessionReview, review_assessments
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +67,9 @@ class AcknowledgementAnswer:
     disclosed: str
 
 
-#: Asks the clinician to acknowledge a hazard; returns None when they cancel.
-AckProvider = Callable[[Assessment, str], AcknowledgementAnswer | None]
+#: Asks the clinician to acknowledge what the core found (one answer per need, in order), in one
+#: dialog however many marks are listed; returns None when they cancel.
+AckProvider = Callable[[Sequence[AcknowledgementNeed]], Sequence[AcknowledgementAnswer] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +88,7 @@ class SessionController(QObject):
     saveStateChanged = Signal(str, bool)
     message = Signal(str)  # a plain sentence for the status bar
     refused = Signal(str)  # an action that could not be done, with why
+    depthWarning = Signal(str, str)  # mark id, the warning stored with it
 
     def __init__(
         self,
@@ -102,15 +110,15 @@ class SessionController(QObject):
         self.clinician = clinician
         self.ack_provider = ack_provider
         self.editing = EditingSession(repo, session_id)  # type: ignore[arg-type]
+        self.editing.rule.labeller = self._mark_label
         self.editing.subscribe(lambda changes, initiator: self.changed.emit(changes, initiator))
-        self.pending: list[tuple[Command, object | None]] = []
+        self.pending: list[tuple[Command, object | None, list[HazardAcknowledgement]]] = []
         self.retry_timer = QTimer(self)
         self.retry_timer.setInterval(2000)
         self.retry_timer.timeout.connect(self.retry_pending)
         self.pain_quality = "ache"
         self.brush_width = 14.0
         self.linked_mark: str | None = None
-        self._site_cache: dict[tuple, object] = {}
 
     # -- reading ----------------------------------------------------------------------------
     @property
@@ -133,46 +141,17 @@ class SessionController(QObject):
     def acknowledgements(self) -> list[HazardAcknowledgement]:
         return self.repo.list_acknowledgements(self.session_id)  # type: ignore[arg-type]
 
-    def patient_factors(self) -> dict[str, Any]:
-        patient = self.repo.get_patient(self.session.patient_id)
-        factors: dict[str, Any] = {}
-        if patient.sex is not None:
-            factors["sex"] = str(patient.sex)
-        if patient.height_cm and patient.weight_kg:
-            factors["bmi"] = round(patient.weight_kg / (patient.height_cm / 100) ** 2, 1)
-        answers = self.session.screening_answers or {}
-        conditions = [k for k, v in answers.items() if v in (True, "yes")]
-        if conditions:
-            factors["conditions"] = conditions
-        return factors
-
-    def _site_review(self, extra: tuple[str, float, float] | None = None):
-        """Session review from per-site assessments, cached by site so a change costs one assessment."""
-        try:
-            from dn_bodymap.safety.assess import assess
-            from dn_bodymap.safety.patient import Patient as Factors
-            from dn_bodymap.safety.session import review_assessments
-        except ModuleNotFoundError:
-            return None
-        f = self.patient_factors()
-        factors = Factors.from_values(sex=f.get("sex"), bmi=f.get("bmi"), conditions=f.get("conditions"))
-        key_factors = (f.get("sex"), f.get("bmi"), tuple(f.get("conditions") or ()))
-        sites = [(str(m.view), m.x, m.y) for m in self.marks()]
-        if extra is not None:
-            sites.append(extra)
-        results = []
-        for view, x, y in sites:
-            key = (view, x, y, key_factors)
-            if key not in self._site_cache:
-                self._site_cache[key] = assess(view, (x, y), factors)
-            results.append(self._site_cache[key])
-        return review_assessments(results)
+    def _site_review(self) -> SessionReview:
+        """The session rules over every mark, each site assessed (and cached) by the core's rule."""
+        rule = self.editing.rule
+        factors = rule.factors()
+        return review_assessments(rule.assess(str(m.view), m.x, m.y, factors) for m in self.marks())
 
     def session_warnings(self) -> tuple[list[str], int]:
         """Session rules over every mark: warnings (with sources) and the count of high-level sites."""
-        review = self._site_review() if self.marks() else None
-        if review is None:
+        if not self.marks():
             return [], 0
+        review = self._site_review()
         texts = [f"{w.message} [{', '.join(w.sources)}]" for w in review.warnings]
         return texts, review.high_level_sites
 
@@ -189,17 +168,71 @@ class SessionController(QObject):
         return Identification(view, x, y, result.side or Side.MIDLINE, label, muscles, tp)
 
     def assess(self, view: str, x: float, y: float) -> Assessment:
-        try:
-            return assess_site(view, x, y, self.patient_factors())
-        except ModuleNotFoundError:
-            return Assessment(True, "none")
+        """The safety engine's assessment of a site with this session's patient factors."""
+        return self.editing.rule.assess(view, x, y)
+
+    def prospective_need(self, view: str, x: float, y: float) -> AcknowledgementNeed | None:
+        """What a new mark here would need acknowledging (the warning a click would show)."""
+        ident = self.identify(view, x, y)
+        if ident is None:
+            return None
+        mark = Mark(
+            session_id=self.session_id,
+            view=view,
+            x=round(x, 2),
+            y=round(y, 2),
+            atlas_version=self.atlas.version,
+            side=str(ident.side),
+            muscle_id=ident.muscles[0][0] if ident.muscles else None,
+        )
+        return self.editing.rule.need(mark)
 
     # -- editing ----------------------------------------------------------------------------
-    def _execute(self, command: Command, initiator: object | None = None, mergeable: bool = False) -> bool:
+    def _ask(self, needs: Sequence[AcknowledgementNeed]) -> list[HazardAcknowledgement] | None:
+        """The clinician's acknowledgements for what the core asked, or None when they decline."""
+        answers = self.ack_provider(needs)
+        if answers is None or len(answers) != len(needs):
+            return None
+        return [
+            need.acknowledge(self.clinician, answer.technique, answer.disclosed)
+            for need, answer in zip(needs, answers, strict=True)
+        ]
+
+    def _acknowledged(
+        self, run: Callable[[list[HazardAcknowledgement]], object]
+    ) -> tuple[bool, list[HazardAcknowledgement]]:
+        """Run an action; when the core refuses it for want of an acknowledgement, ask and run it
+        again with the answers. (False, acks) when the clinician declines."""
+        acks: list[HazardAcknowledgement] = []
+        for _ in range(3):  # a second ask only if the site changed meanwhile (e.g. factors)
+            try:
+                run(acks)
+            except AcknowledgementRequired as exc:
+                given = self._ask(exc.needs)
+                if given is None:
+                    return False, acks
+                acks = [*acks, *given]
+                continue
+            return True, acks
+        return False, acks
+
+    def _execute(
+        self,
+        command: Command,
+        initiator: object | None = None,
+        mergeable: bool = False,
+        declined: str = "Not changed: the hazard was not acknowledged.",
+    ) -> bool:
         from dn_bodymap.charting.validation import ValidationError
 
+        acks: list[HazardAcknowledgement] = []
         try:
-            self.editing.execute(command, initiator, mergeable)
+            done, acks = self._acknowledged(
+                lambda given: self.editing.execute(command, initiator, mergeable, acknowledgements=given)
+            )
+            if not done:
+                self.message.emit(declined)
+                return False
         except SessionLockedError as exc:
             self.refused.emit(str(exc))
             return False
@@ -209,7 +242,7 @@ class SessionController(QObject):
         except Exception as exc:
             if not _is_storage_fault(exc):
                 raise
-            self.pending.append((command, initiator))
+            self.pending.append((command, initiator, acks))
             self.saveStateChanged.emit(f"Not saved: {exc}. Your change is kept and will be retried.", False)
             self.retry_timer.start()
             return False
@@ -218,9 +251,9 @@ class SessionController(QObject):
 
     def retry_pending(self) -> None:
         while self.pending:
-            command, initiator = self.pending[0]
+            command, initiator, acks = self.pending[0]
             try:
-                self.editing.execute(command, initiator)
+                self.editing.execute(command, initiator, acknowledgements=acks)
             except Exception as exc:
                 if not _is_storage_fault(exc):
                     self.pending.pop(0)
@@ -231,27 +264,6 @@ class SessionController(QObject):
             self.pending.pop(0)
         self.retry_timer.stop()
         self.saveStateChanged.emit("All changes saved", True)
-
-    def _acknowledge(
-        self, assessment: Assessment, mark_id: str, what: str
-    ) -> HazardAcknowledgement | bool | None:
-        """None: no acknowledgement needed; False: the clinician cancelled; else the record."""
-        if not assessment.needs_acknowledgement:
-            return None
-        answer = self.ack_provider(assessment, what)
-        if answer is None:
-            return False
-        message = " | ".join(f"{h.message}" for h in assessment.hazards if level_rank(h.level) >= 1)
-        return HazardAcknowledgement(
-            session_id=self.session_id,
-            mark_id=mark_id,
-            hazard_ids=tuple(h.id for h in assessment.hazards),
-            level=assessment.level,
-            message_shown=message[:4000] or assessment.summary,
-            acknowledged_by=self.clinician,
-            technique_chosen=answer.technique or None,
-            disclosed_text=answer.disclosed or None,
-        )
 
     def place_mark(self, view: str, x: float, y: float, muscle_id: str | None = None) -> Mark | None:
         if self.is_signed:
@@ -281,29 +293,46 @@ class SessionController(QObject):
             trigger_point_id=tp,
             activity="active",
         )
-        assessment = self._with_session_rules(self.assess(view, x, y), view, x, y)
-        ack = self._acknowledge(assessment, mark.id, self._mark_label(mark))
-        if ack is False:
-            self.message.emit("Mark not placed: the hazard was not acknowledged.")
+        ok = self._execute(PlaceMark(mark), declined="Mark not placed: the hazard was not acknowledged.")
+        if not ok:
             return None
-        ok = self._execute(PlaceMark(mark, ack or None))
-        if ok and assessment.hazards:
-            self.message.emit(f"Hazard here: {assessment.summary}")
-        return mark if ok else None
+        assessment = self.assess(view, mark.x, mark.y)
+        if assessment.hazards:
+            summary = "; ".join(f"{h.structure} ({label(h.level)})" for h in assessment.hazards)
+            self.message.emit(f"Hazard here: {summary}")
+        return self.repo.get_mark(mark.id)  # type: ignore[arg-type]
 
-    def _with_session_rules(self, assessment: Assessment, view: str, x: float, y: float) -> Assessment:
-        """A new thoracic site that makes the session bilateral raises its own warning."""
-        if not any(h.kind == "pneumothorax" for h in assessment.hazards):
-            return assessment
-        before, after = self._site_review(), self._site_review((view, x, y))
-        if before is None or after is None:
-            return assessment
-        new = [w for w in after.warnings if w.id not in {b.id for b in before.warnings}]
-        if not new:
-            return assessment
-        level = max([assessment.level, *(w.level for w in new)], key=level_rank)
-        advice = (*assessment.advice, *(f"{w.message} [{', '.join(w.sources)}]" for w in new))
-        return dataclasses.replace(assessment, level=level, advice=advice)
+    def copy_marks(self, marks: Iterable[Mark], text: str = "Copy trigger points") -> list[Mark]:
+        """Earlier marks brought into this session (copy from a previous session, a faded-overlay
+        mark taken over): new marks with nothing done yet, one undo step. Hazardous ones are asked
+        about again in one dialog; if the clinician declines, only the others come across."""
+        if self._refuse_if_signed():
+            return []
+        copies = carried_over(marks, self.session_id)  # type: ignore[arg-type]
+        if not copies:
+            return []
+        done, acks = self._acknowledged(
+            lambda given: self.editing.execute(CopyMarks(copies, text=text), acknowledgements=given)
+        )
+        if done:
+            self.saveStateChanged.emit("All changes saved", True)
+            return copies
+        try:
+            self.editing.rule.require(copies, acks)
+        except AcknowledgementRequired as exc:
+            left_out = {n.mark.id for n in exc.needs}
+            rest = [c for c in copies if c.id not in left_out]
+            if rest and not self._execute(CopyMarks(rest, text=text)):
+                return []
+            names = ", ".join(n.label for n in exc.needs)
+            self.message.emit(f"Not copied (hazard not acknowledged): {names}.")
+            return rest
+        return []
+
+    def take_over(self, mark: Mark) -> Mark | None:
+        """A mark of the previous session (faded overlay) taken into this one."""
+        copied = self.copy_marks([mark], "Take over trigger point")
+        return copied[0] if copied else None
 
     def move_mark(self, mark_id: str, x: float, y: float) -> bool:
         before = self.repo.get_mark(mark_id)  # type: ignore[arg-type]
@@ -321,16 +350,15 @@ class SessionController(QObject):
             muscle_id=before.muscle_id if same_muscle else (ident.muscles[0][0] if ident.muscles else None),
             trigger_point_id=before.trigger_point_id if same_muscle else ident.trigger_point,
         )
-        assessment = self.assess(before.view, x, y)
-        ack = self._acknowledge(assessment, mark_id, self._mark_label(after))
-        if ack is False:
-            self.changed.emit(Changes(marks=frozenset({mark_id})), None)  # snap back
-            return False
-        move = UpdateMark(before, after, ack or None, "Move trigger point")
+        move = UpdateMark(before, after, None, "Move trigger point")
         followers = self._arrows_from(
             mark_id, lambda a: dataclasses.replace(a, points=((after.x, after.y), *a.points[1:]))
         )
-        return self._execute(Macro([move, *followers], "Move trigger point") if followers else move)
+        command = Macro([move, *followers], "Move trigger point") if followers else move
+        if not self._execute(command, declined="Mark not moved: the hazard was not acknowledged."):
+            self.changed.emit(Changes(marks=frozenset({mark_id})), None)  # snap back
+            return False
+        return True
 
     def _arrows_from(self, mark_id: str, change) -> list[Command]:
         """Commands that keep the arrows drawn from a mark attached to it."""
@@ -372,7 +400,19 @@ class SessionController(QObject):
             return False
         if after == before:
             return True
-        return self._execute(UpdateMark(before, after), initiator, mergeable=True)
+        ok = self._execute(UpdateMark(before, after), initiator, mergeable=True)
+        if not ok:
+            self.changed.emit(Changes(marks=frozenset({mark_id})), None)  # put the fields back
+            return False
+        self._warn_depth(before, self.repo.get_mark(mark_id))  # type: ignore[arg-type]
+        return True
+
+    def _warn_depth(self, before: Mark, after: Mark) -> None:
+        """A depth or needle length beyond the published depth at the site warns as it is entered."""
+        entered = (after.depth_mm, after.needle_length_mm) != (before.depth_mm, before.needle_length_mm)
+        if entered and after.depth_warning:
+            self.depthWarning.emit(after.id, after.depth_warning)
+            self.message.emit(after.depth_warning)
 
     def delete_mark(self, mark_id: str) -> bool:
         delete = DeleteMark(self.repo.get_mark(mark_id))  # type: ignore[arg-type]
@@ -408,13 +448,22 @@ class SessionController(QObject):
         except SketchError as exc:
             self.message.emit(str(exc))
             return False
-        # Merge into an existing area of the same quality that it touches: one area per patch.
+        try:
+            command = self._area_command(view, geom)
+        except SketchError as exc:  # a merged or new outline the core refuses: say why, keep the record
+            self.message.emit(str(exc))
+            return False
+        return self._execute(command)
+
+    def _area_command(self, view: str, geom) -> Command:
+        """Merge into an existing area of the same quality that the stroke touches (one area per
+        patch), else a new area; ``to_record`` may refuse an outline too complex to keep."""
         for area in self.pain_areas():
             if area.view == view and str(area.quality) == self.pain_quality:
                 existing = from_record(area.geometry)
                 if existing.intersects(geom):
                     after = dataclasses.replace(area, geometry=to_record(merge(existing, geom)))
-                    return self._execute(UpdatePainArea(area, after, "Extend pain area"))
+                    return UpdatePainArea(area, after, "Extend pain area")
         area = PainArea(
             session_id=self.session_id,
             view=view,
@@ -423,7 +472,7 @@ class SessionController(QObject):
             quality=self.pain_quality,
             mark_id=self.linked_mark,
         )
-        return self._execute(AddPainArea(area))
+        return AddPainArea(area)
 
     def _erase(self, view: str, eraser) -> bool:
         """One eraser stroke is one undo step, however many areas it touches."""
@@ -542,16 +591,21 @@ class SessionController(QObject):
         return f"{label}: {annotation.text}" if annotation.text else label
 
     def undo(self) -> None:
-        try:
-            self.editing.undo()
-        except SessionLockedError as exc:
-            self.refused.emit(str(exc))
+        self._step(self.editing.undo, "Not undone: the hazard was not acknowledged.")
 
     def redo(self) -> None:
+        self._step(self.editing.redo, "Not redone: the hazard was not acknowledged.")
+
+    def _step(self, step: Callable[..., object], declined: str) -> None:
+        """Undo or redo; a mark that would come back onto a hazard without an acknowledgement of
+        this session (e.g. one recorded before this rule) is asked about first."""
         try:
-            self.editing.redo()
+            done, _ = self._acknowledged(lambda given: step(given))
         except SessionLockedError as exc:
             self.refused.emit(str(exc))
+            return
+        if not done:
+            self.message.emit(declined)
 
     def sign(self, signed_by: str) -> bool:
         if self.pending:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker
+from html import escape
+
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dn_bodymap.gui.local_time import local_text
 from dn_bodymap.gui.session.controller import SessionController
 
 
@@ -27,6 +30,10 @@ class SessionHeader(QWidget):
         self.title.setStyleSheet("font-weight: 600; font-size: 14px;")
         self.title.setWordWrap(True)
         self.status = QLabel()
+        self.status.setWordWrap(True)  # "Signed by <name, profession, reg.> at …" is long
+        self.clinician = QLabel()
+        self.clinician.setWordWrap(True)
+        self.clinician.setAccessibleName("Clinician of this session")
         self.pain_pre = self._pain_box("Pain before treatment (0–10)")
         self.pain_post = self._pain_box("Pain after treatment (0–10)")
         self.position = QComboBox()
@@ -62,6 +69,23 @@ class SessionHeader(QWidget):
             box.setMaximumHeight(70)
         self.sign_button = QPushButton("Sign session…")
         self.sign_button.setToolTip("Sign the note; it becomes read-only and later changes are addenda")
+        # After signing: addenda and adverse events (a delayed one comes later) are dated entries
+        # under the note, shown in order with who wrote them and when.
+        self.entries_box = QGroupBox("Adverse events and addenda")
+        entries_layout = QVBoxLayout(self.entries_box)
+        self.entries = QLabel()
+        self.entries.setWordWrap(True)
+        self.entries.setTextFormat(Qt.TextFormat.RichText)
+        self.entries.setAccessibleName("Adverse events and addenda")
+        self.adverse_button = QPushButton("Record adverse event…")
+        self.adverse_button.setToolTip(
+            "Also after signing: the event is a dated entry; the note stays signed"
+        )
+        self.addendum_button = QPushButton("Add addendum…")
+        self.addendum_button.setToolTip("A later note under the signed session")
+        entries_layout.addWidget(self.entries)
+        entries_layout.addWidget(self.adverse_button)
+        entries_layout.addWidget(self.addendum_button)
         form = QFormLayout()
         form.addRow("Pain before", self.pain_pre)
         form.addRow("Pain after", self.pain_post)
@@ -69,6 +93,7 @@ class SessionHeader(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.status)
+        layout.addWidget(self.clinician)
         layout.addLayout(form)
         layout.addWidget(self.consent_box)
         layout.addWidget(self.screening_label)
@@ -80,6 +105,7 @@ class SessionHeader(QWidget):
         layout.addWidget(QLabel("Plan"))
         layout.addWidget(self.plan)
         layout.addWidget(self.sign_button)
+        layout.addWidget(self.entries_box)
         layout.addStretch(1)
         self._connect()
         self.refresh()
@@ -136,13 +162,14 @@ class SessionHeader(QWidget):
     def refresh(self) -> None:
         s = self.controller.session
         patient = self.controller.repo.get_patient(s.patient_id)
-        self.title.setText(f"{patient.display_name} — {s.started_at[:16].replace('T', ' ')} UTC")
+        self.title.setText(f"{patient.display_name} — {local_text(s.started_at)}")
         signed = str(s.status) == "signed"
-        self.status.setText(
-            f"Signed by {s.signed_by} at {str(s.signed_at)[:16].replace('T', ' ')}"
-            if signed
-            else f"Draft · {s.clinician}"
-        )
+        self.status.setText(f"Signed by {s.signed_by} at {local_text(s.signed_at)}" if signed else "Draft")
+        self.clinician.setText(f"Clinician: {s.clinician}")
+        if not signed and self.controller.clinician and self.controller.clinician != s.clinician:
+            self.clinician.setText(
+                f"Clinician: {s.clinician}<br><i>New entries: {self.controller.clinician}</i>"
+            )
         blockers = [QSignalBlocker(w) for w in self.findChildren(QWidget)]
         self.pain_pre.setValue(-1 if s.pain_pre is None else s.pain_pre)
         self.pain_post.setValue(-1 if s.pain_post is None else s.pain_post)
@@ -161,6 +188,46 @@ class SessionHeader(QWidget):
         self.copy_given.setChecked(bool(consent and consent.patient_copy_given))
         self.screening_label.setText(f"Screening: {s.screening_result or 'not done'}")
         del blockers
+        keep = (self.title, self.status, self.clinician, self.screening_label, self.entries_box)
         for w in self.findChildren(QWidget):
-            if w not in (self.title, self.status, self.screening_label):
+            if w not in keep and not self.entries_box.isAncestorOf(w):
                 w.setEnabled(not signed)
+        self.sign_button.setVisible(not signed)
+        self.addendum_button.setVisible(signed)
+        self.refresh_entries()
+
+    def refresh_entries(self) -> None:
+        """Adverse events and addenda of this session, in time order, with author and time."""
+        repo = self.controller.repo
+        session_id = self.controller.session_id
+        signed_at = self.controller.session.signed_at
+        rows: list[tuple[str, str]] = []
+        for event in repo.list_adverse_events(session_id):  # type: ignore[arg-type]
+            when = event.recorded_at or event.occurred_at
+            late = " · after signing" if signed_at and when > signed_at else ""
+            by = f" · recorded by {escape(event.recorded_by)}" if event.recorded_by else ""
+            notes = f"<br>{_text(event.notes)}" if event.notes.strip() else ""
+            rows.append(
+                (
+                    event.occurred_at,
+                    f"<b>Adverse event ({event.severity}): {escape(event.type)}</b><br>"
+                    f"occurred {local_text(event.occurred_at)}{by}{late}{notes}",
+                )
+            )
+        for addendum in repo.list_addenda(session_id):  # type: ignore[arg-type]
+            rows.append(
+                (
+                    addendum.written_at,
+                    f"<b>Addendum</b> · {local_text(addendum.written_at)} · {escape(addendum.author)}"
+                    f"<br>{_text(addendum.text)}",
+                )
+            )
+        rows.sort()
+        self.entries.setText("<hr>".join(html for _, html in rows) or "<i>None recorded.</i>")
+        self.entries_box.setTitle(
+            f"Adverse events and addenda ({len(rows)})" if rows else "Adverse events and addenda"
+        )
+
+
+def _text(value: str) -> str:
+    return escape(value).replace("\n", "<br>")

@@ -150,12 +150,7 @@ class MarkInspector(QWidget):
 
     def _connect(self) -> None:
         c = self.controller
-        self.muscle.activated.connect(
-            lambda _: self._edit(
-                muscle_id=self.muscle.currentData(),
-                trigger_point_id=self._nearest_tp(self.muscle.currentData()),
-            )
-        )
+        self.muscle.activated.connect(lambda _: self._change_muscle())
         self.trigger_point.activated.connect(
             lambda _: self._edit(trigger_point_id=self.trigger_point.currentData())
         )
@@ -190,6 +185,13 @@ class MarkInspector(QWidget):
     def _edit(self, **fields) -> None:
         if self.mark_id is not None:
             self.controller.edit_mark(self.mark_id, initiator=self, **fields)
+
+    def _change_muscle(self) -> None:
+        """A new muscle renames the mark and changes its trigger points: show both at once (the
+        inspector skips its own edits otherwise, to keep typing undisturbed)."""
+        muscle = self.muscle.currentData()
+        self._edit(muscle_id=muscle, trigger_point_id=self._nearest_tp(muscle))
+        self.show_mark(self.mark_id)
 
     def _delete(self) -> None:
         if self.mark_id is not None:

@@ -20,16 +20,18 @@ from dn_bodymap.charting.editing.sketch import from_record
 from dn_bodymap.gui.canvas.items import ArrowItem, MarkItem, NoteItem
 from dn_bodymap.gui.session.canvas_panel import CanvasPanel
 from dn_bodymap.gui.session.controller import SessionController
-from dn_bodymap.gui.session.hazard_check import level_rank
 from dn_bodymap.gui.session.header_panel import SessionHeader
 from dn_bodymap.gui.session.inspector import MarkInspector
 from dn_bodymap.gui.session.marks_list import MarksList
 from dn_bodymap.gui.session.referral_panel import ReferralPanel
+from dn_bodymap.safety.levels import rank
 
 
 class SessionPage(QWidget):
     signRequested = Signal()
     screeningRequested = Signal()
+    addendumRequested = Signal()
+    adverseEventRequested = Signal()
 
     def __init__(
         self,
@@ -46,9 +48,11 @@ class SessionPage(QWidget):
         self.marks_list = MarksList()
         self.inspector = MarkInspector(controller)
         self.referral = ReferralPanel()
+        self.referral.attach(self.canvas, controller)
         self.signed_banner = QLabel()
         self.signed_banner.setStyleSheet("background:#fff3cd;color:#5c4400;padding:6px;border-radius:4px;")
         self.signed_banner.setVisible(False)
+        self.signed_banner.setWordWrap(True)  # a long signature line must not widen the window
         self.session_banner = QLabel()
         self.session_banner.setWordWrap(True)
         self.session_banner.setStyleSheet("background:#fde2e1;color:#7a1010;padding:6px;border-radius:4px;")
@@ -59,6 +63,10 @@ class SessionPage(QWidget):
         header_scroll.setWidget(self.header)
         header_scroll.setWidgetResizable(True)
         header_scroll.setMinimumWidth(250)
+        # The header wraps its text to the panel's width: nothing in it scrolls sideways.
+        header_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header_scroll.setMinimumWidth(max(250, _scrolled_width(header_scroll, self.header)))
+        self.header_scroll = header_scroll
         right = QTabWidget()
         marks_tab = QWidget()
         marks_layout = QVBoxLayout(marks_tab)
@@ -66,10 +74,12 @@ class SessionPage(QWidget):
         inspector_scroll = QScrollArea()
         inspector_scroll.setWidget(self.inspector)
         inspector_scroll.setWidgetResizable(True)
+        inspector_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.inspector_scroll = inspector_scroll
         marks_layout.addWidget(inspector_scroll, 2)
         right.addTab(marks_tab, "Trigger points")
         right.addTab(self.referral, "Referred pain")
-        right.setMinimumWidth(340)
+        right.setMinimumWidth(max(340, _scrolled_width(inspector_scroll, self.inspector) + 24))
         self.right_tabs = right
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
@@ -104,6 +114,8 @@ class SessionPage(QWidget):
         self.marks_list.markActivated.connect(self._on_list_mark_activated)
         self.header.sign_button.clicked.connect(self.signRequested)
         self.header.screening_button.clicked.connect(self.screeningRequested)
+        self.header.addendum_button.clicked.connect(self.addendumRequested)
+        self.header.adverse_button.clicked.connect(self.adverseEventRequested)
         controller.changed.connect(self._on_changed)
         self.reload()
 
@@ -134,7 +146,7 @@ class SessionPage(QWidget):
     def _levels(self) -> dict[str, str]:
         levels: dict[str, str] = {}
         for ack in self.controller.acknowledgements():
-            if level_rank(str(ack.level)) > level_rank(levels.get(ack.mark_id)):
+            if rank(str(ack.level)) > rank(levels.get(ack.mark_id, "none")):
                 levels[ack.mark_id] = str(ack.level)
         return levels
 
@@ -328,3 +340,9 @@ class SessionPage(QWidget):
                 [(x, y, label) for v, x, y, label in marks if v == view],
                 [(g, q) for v, g, q in areas if v == view],
             )
+
+
+def _scrolled_width(scroll: QScrollArea, content: QWidget) -> int:
+    """The width a vertical scroll area needs so its content never has to scroll sideways."""
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    return content.minimumSizeHint().width() + bar + 2 * scroll.frameWidth()

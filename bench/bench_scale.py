@@ -1,0 +1,439 @@
+"""Issue #14's table at a real clinic's size, each row as a ratio to its floor measured in this run.
+
+Builds (once, cached under the temp folder) a 10,000-patient database with `dn-bodymap demo
+--patients` and the small demo database, then measures every row: start-up to the patient list and
+into the last session against a bare PySide6 window, closing after one edit, the backups kept,
+click → mark shown (bench/bench_canvas.py), `db check` against SQLite's own integrity and
+foreign-key checks, the "recent" patient query, `suggest` on a whole-figure drawing, and the
+`dn-bodymap patients` process against a bare python + sqlite3 process. Wall times are medians of
+repeated runs; peak memory is each child's ``ru_maxrss`` (``os.wait4``), taken by a small launcher
+process (a child forked from this bigger process would report this one's memory as its own peak).
+
+Every child runs with HOME and the XDG folders under the cache, so settings, backups and the audit
+key never touch the user's own.
+
+Run: python bench/bench_scale.py [--patients 10000] [--repeat 5] [--skip-canvas]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CACHE = Path(tempfile.gettempdir()) / "dn-bodymap-bench-scale"
+HOME = CACHE / "home"
+CLI = [sys.executable, "-m", "dn_bodymap.cli"]
+# Spawns the command, waits for it and appends its wall time, peak memory and exit code to stdout.
+LAUNCHER = """
+import os, sys, time
+start, spawned = time.perf_counter(), time.time()
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+code = os.waitstatus_to_exitcode(status)
+print(f"\\n@launcher {time.perf_counter() - start} {usage.ru_maxrss} {code} {spawned}")
+"""
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        HOME=str(HOME),
+        XDG_CONFIG_HOME=str(HOME / ".config"),
+        XDG_DATA_HOME=str(HOME / ".local" / "share"),
+        XDG_CACHE_HOME=str(HOME / ".cache"),
+        QT_QPA_PLATFORM="offscreen",
+    )
+    env.pop("DN_BODYMAP_DB", None)
+    return env
+
+
+def run_child(argv: list[str]) -> tuple[float, int, str]:
+    """Wall seconds, peak resident KiB and stdout of one child process."""
+    seconds, peak, out, _ = _launch(argv)
+    return seconds, peak, out
+
+
+def _launch(argv: list[str]) -> tuple[float, int, str, float]:
+    """…and the epoch time at which it was spawned."""
+    result = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *argv], capture_output=True, text=True, env=child_env(), check=True
+    )
+    text, _, tail = result.stdout.rpartition("@launcher ")
+    seconds, peak, code, spawned = tail.split()
+    if int(code) not in (0, 1):  # `db check` exits 1 when it finds problems: still measured
+        raise SystemExit(f"{' '.join(argv[:6])} failed with exit {code}")
+    return float(seconds), int(peak), text.rstrip(), float(spawned)
+
+
+def median_child(argv: list[str], repeat: int) -> tuple[float, int, str]:
+    runs = [run_child(argv) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
+
+
+def median_call(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# -- databases ---------------------------------------------------------------------------------
+def build(name: str, extra: list[str]) -> Path:
+    """The cached database, built through the CLI on first use (into a temporary name first)."""
+    path = CACHE / f"{name}.db"
+    if path.exists():
+        _ensure_profile(path)
+        return path
+    building = CACHE / f"building-{name}.db"
+    for leftover in CACHE.glob(f"building-{name}.db*"):
+        leftover.unlink()
+    print(f"building {path} (once; cached) …", flush=True)
+    start = time.perf_counter()
+    subprocess.run([*CLI, "demo", "--db", str(building), *extra], check=True, env=child_env())
+    for suffix in ("-wal", "-shm", ".lock"):
+        Path(f"{building}{suffix}").unlink(missing_ok=True)
+    building.rename(path)
+    print(f"built in {time.perf_counter() - start:.0f} s", flush=True)
+    _ensure_profile(path)
+    return path
+
+
+def _ensure_profile(path: Path) -> None:
+    """A clinic's database has its clinician profile, so the app does not ask for one at start."""
+    from dn_bodymap.charting.records import Clinician
+    from dn_bodymap.store import open_store
+
+    with open_store(path, actor="bench", backups=False) as repo:
+        if repo.get_clinician() is None:
+            repo.set_clinician(Clinician(name="Demo Clinician Robin Hale"))
+
+
+def working_copy(source: Path) -> Path:
+    """A copy that the edit and backup rows may change; the cached file stays as built."""
+    target = CACHE / f"work-{source.name}"
+    for old in CACHE.glob(f"work-{source.name}*"):
+        old.unlink()
+    shutil.copyfile(source, target)
+    from dn_bodymap.store.paths import backup_dir
+
+    shutil.rmtree(backup_dir(target), ignore_errors=True)
+    return target
+
+
+# -- children ----------------------------------------------------------------------------------
+def child_main(mode: str, args: list[str]) -> None:
+    """Modes run in a fresh process: each prints one JSON line."""
+    if mode == "bare-window":
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication, QWidget
+
+        app = QApplication([])
+        window = QWidget()
+        window.resize(1500, 950)
+        window.show()
+        QTimer.singleShot(0, lambda: _shown(app, {}))
+        app.exec()
+    elif mode == "app-start":
+        from PySide6.QtCore import QSettings, QTimer
+        from PySide6.QtWidgets import QApplication
+
+        from dn_bodymap.gui.app import run_app
+
+        app = QApplication([])
+        settings = QSettings("dn-bodymap", "dn-bodymap")
+        settings.setValue("last_session", args[1] if len(args) > 1 else "")
+        settings.sync()
+
+        def shown() -> None:
+            from dn_bodymap.gui.main_window import MainWindow
+
+            window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+            on_session = window.controller is not None
+            rows = window.patients.patients.count() if hasattr(window, "patients") else -1
+            _shown(app, {"session": on_session, "patient_rows": rows})
+
+        QTimer.singleShot(0, shown)
+        run_app(db=args[0])
+    elif mode == "close-after-edit":
+        from dn_bodymap.charting.records import Patient
+        from dn_bodymap.store import open_store
+
+        start = time.perf_counter()
+        repo = open_store(args[0])
+        opened = time.perf_counter() - start
+        repo.add_patient(Patient(display_name="Demo Patient Bench Edit"))
+        start = time.perf_counter()
+        repo.close()
+        print(json.dumps({"open_s": opened, "close_s": time.perf_counter() - start}))
+    else:
+        raise SystemExit(f"unknown child mode {mode}")
+
+
+def _shown(app, facts: dict) -> None:
+    app.processEvents()  # the first paint of what was shown
+    print(json.dumps({"shown_at": time.time(), **facts}), flush=True)
+    app.quit()
+
+
+def start_time(argv: list[str], repeat: int) -> tuple[float, int, dict]:
+    """Median seconds from spawning the process to its first screen painted."""
+    times, peak, facts = [], 0, {}
+    for _ in range(repeat):
+        _, rss, out, spawned = _launch(argv)
+        facts = json.loads(out.strip().splitlines()[-1])
+        times.append(facts.pop("shown_at") - spawned)
+        peak = max(peak, rss)
+    return statistics.median(times), peak, facts
+
+
+# -- the table ---------------------------------------------------------------------------------
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
+
+    def add(self, what: str, value: str, floor: str, ratio: str, goal: str) -> None:
+        self.rows.append((what, value, floor, ratio, goal))
+        print(f"  {what}: {value} | floor {floor} | {ratio} | goal {goal}", flush=True)
+
+    def markdown(self) -> str:
+        head = ("what", "measured", "floor (same run)", "ratio", "goal")
+        lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        return "\n".join(lines)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.2f} ms"
+
+
+def mib(kib: int) -> str:
+    return f"{kib / 1024:.0f} MiB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per median (heavy rows: fewer)")
+    parser.add_argument("--skip-canvas", action="store_true", help="leave out the click row")
+    opts = parser.parse_args()
+    CACHE.mkdir(exist_ok=True)
+    HOME.mkdir(exist_ok=True)
+    os.environ.update(child_env())  # this process too: one audit key and backup folder for all
+    repeat, heavy = opts.repeat, max(1, (opts.repeat + 1) // 2)
+
+    demo = build("demo", [])
+    from dn_bodymap.store.migrations import LATEST_VERSION
+
+    # Keyed by the schema version: a database built by an older schema is rebuilt, not migrated.
+    clinic = build(f"clinic-{opts.patients}-schema{LATEST_VERSION}", ["--patients", str(opts.patients)])
+    me = [sys.executable, str(Path(__file__).resolve()), "--child"]
+    table = Table()
+    print(f"machine: {machine()}", flush=True)
+    with_sizes = _sizes(clinic)
+    print(f"clinic database: {with_sizes}", flush=True)
+
+    run_child([*me, "app-start", str(demo)])  # warm the atlas and geometry caches once
+    bare, bare_rss, _ = start_time([*me, "bare-window"], repeat)
+    demo_start, demo_rss, facts = start_time([*me, "app-start", str(demo)], repeat)
+    table.add(
+        "start to the patient list, demo database",
+        f"{ms(demo_start)}, {mib(demo_rss)}",
+        f"bare PySide6 window {ms(bare)}, {mib(bare_rss)}",
+        f"{demo_start / bare:.1f} ×",
+        "≤ 2 ×",
+    )
+    last = _last_session(demo)
+    session_start, session_rss, facts = start_time([*me, "app-start", str(demo), last], repeat)
+    assert facts.get("session"), "the app did not reopen the last session"
+    table.add(
+        "start straight into the last session",
+        f"{ms(session_start)}, {mib(session_rss)}",
+        f"bare window {ms(bare)}",
+        f"{session_start / bare:.1f} ×",
+        "≤ 3 ×",
+    )
+    clinic_start, clinic_rss, facts = start_time([*me, "app-start", str(clinic)], heavy)
+    table.add(
+        f"start to the patient list, {opts.patients:,}-patient database",
+        f"{ms(clinic_start)}, {mib(clinic_rss)}",
+        f"demo database's start {ms(demo_start)}",
+        f"{clinic_start / demo_start:.2f} × ({clinic_start / bare:.1f} × bare)",
+        "≤ 1.2 × the demo's",
+    )
+
+    work = working_copy(clinic)
+    closes = []
+    for _ in range(heavy):
+        _, _, out = run_child([*me, "close-after-edit", str(work)])
+        closes.append(json.loads(out.strip().splitlines()[-1])["close_s"])
+    close = statistics.median(closes)
+    table.add(
+        f"close after one edit, {opts.patients:,} database",
+        ms(close),
+        "—",
+        f"{close / 0.3:.1f} × the goal",
+        "≤ 0.3 s",
+    )
+    from dn_bodymap.store.paths import backup_dir
+
+    kept = sum(p.stat().st_size for p in backup_dir(work).glob("*") if p.is_file())
+    size = work.stat().st_size
+    table.add(
+        f"automatic backups kept after {heavy} open/edit/close, {opts.patients:,} database",
+        f"{kept / 2**20:.0f} MiB",
+        f"the database {size / 2**20:.0f} MiB",
+        f"{kept / size:.2f} ×",
+        "≤ 2 × the database",
+    )
+
+    if not opts.skip_canvas:
+        _, _, out = run_child([sys.executable, str(HERE / "bench_canvas.py"), "--json"])
+        clicks = json.loads(out.strip().splitlines()[-1])["clicks_ms"]
+        empty = clicks["0"]
+        for count in ("500", "2000"):
+            table.add(
+                f"click → mark shown, {int(count):,} marks in the session",
+                f"{clicks[count]:.0f} ms",
+                f"empty session {empty:.0f} ms",
+                f"{clicks[count] / empty:.1f} ×",
+                "≤ 2 × the empty session",
+            )
+
+    check, check_rss, _ = median_child([*CLI, "--db", str(clinic), "db", "check"], heavy)
+    floor_code = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "c.execute('PRAGMA integrity_check').fetchall(); c.execute('PRAGMA foreign_key_check').fetchall()"
+    )
+    sqlite_check, sqlite_rss, _ = median_child([sys.executable, "-c", floor_code, str(clinic)], heavy)
+    table.add(
+        f"`db check`, {opts.patients:,} database",
+        f"{check:.1f} s, {mib(check_rss)}",
+        f"SQLite integrity + foreign-key check {sqlite_check:.1f} s, {mib(sqlite_rss)}",
+        f"{check / sqlite_check:.2f} × time, {check_rss / sqlite_rss:.1f} × memory",
+        "≤ 1.2 ×; memory flat",
+    )
+
+    recent, bare_query = _recent_query(clinic, repeat * 4)
+    table.add(
+        f'patient list "recent" query (200 rows), {opts.patients:,}',
+        ms(recent),
+        f"bare sqlite3 SELECT of 200 patients {ms(bare_query)}",
+        f"{recent / bare_query:.1f} ×",
+        "≤ 5 ms",
+    )
+
+    suggest_s = _suggest_whole_figure(repeat)
+    table.add(
+        "`suggest` on a whole-figure drawing",
+        ms(suggest_s),
+        "—",
+        f"{suggest_s / 0.05:.1f} × the goal",
+        "≤ 50 ms",
+    )
+
+    patients_cmd, patients_rss, _ = median_child([*CLI, "--db", str(demo), "patients"], repeat)
+    floor_code = (
+        "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('SELECT * FROM patients').fetchall()"
+    )
+    bare_process, bare_process_rss, _ = median_child([sys.executable, "-c", floor_code, str(demo)], repeat)
+    table.add(
+        "`dn-bodymap patients` process (demo database)",
+        f"{ms(patients_cmd)}, {mib(patients_rss)}",
+        f"bare python + sqlite3 {ms(bare_process)}, {mib(bare_process_rss)}",
+        f"{patients_cmd / bare_process:.1f} ×",
+        "≤ 3 ×",
+    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print()
+    print(table.markdown())
+    print()
+    print(f"bench process peak memory: {mib(peak)}; medians of {repeat} runs ({heavy} for the heavy rows)")
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.system()}"
+
+
+def _sizes(path: Path) -> str:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        counts = {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("patients", "sessions", "marks")
+        }
+        entries = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    parts = ", ".join(f"{n:,} {t}" for t, n in counts.items())
+    return f"{parts}, {entries:,} audit entries, {path.stat().st_size / 2**20:.0f} MiB"
+
+
+def _last_session(path: Path) -> str:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        row = conn.execute(
+            "SELECT s.id FROM sessions s WHERE s.deleted_at IS NULL ORDER BY "
+            "(SELECT count(*) FROM marks m WHERE m.session_id = s.id) DESC, s.started_at DESC LIMIT 1"
+        ).fetchone()
+    return row[0]
+
+
+def _recent_query(path: Path, repeat: int) -> tuple[float, float]:
+    import sqlite3
+
+    from dn_bodymap.store import open_read_only
+
+    with open_read_only(path) as repo:
+        repo.search_patients(limit=200, order="recent")
+        recent = median_call(lambda: repo.search_patients(limit=200, order="recent"), repeat)
+    conn = sqlite3.connect(path)
+    try:
+        bare = median_call(lambda: conn.execute("SELECT * FROM patients LIMIT 200").fetchall(), repeat)
+    finally:
+        conn.close()
+    return recent, bare
+
+
+def _suggest_whole_figure(repeat: int) -> float:
+    from dn_bodymap.atlas.loader import default_atlas
+    from dn_bodymap.atlas.trigger_points import default_library
+    from dn_bodymap.charting.referral.drawing import PainDrawing
+    from dn_bodymap.charting.referral.suggest import ReferralIndex, suggest
+
+    atlas = default_atlas()
+    index = ReferralIndex(atlas, default_library())
+    drawing = PainDrawing()
+    for view in ("anterior", "posterior"):
+        drawing.add(view, atlas.view(view).silhouette)
+    drawing = drawing.clipped(atlas)
+    suggest(drawing, index, top=10)
+    return median_call(lambda: suggest(drawing, index, top=10), repeat)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        child_main(sys.argv[2], sys.argv[3:])
+    else:
+        main()

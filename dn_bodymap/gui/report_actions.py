@@ -1,0 +1,317 @@
+"""File → Export PDF… (with a preview) and File → Print… for a session.
+
+The preview shows the pages exactly as they will print: they are painted by report/'s one painting
+path, the same that writes the PDF and drives the printer. Every export and every print is written
+in the audit log.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPageLayout, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dn_bodymap.atlas.model import Atlas
+from dn_bodymap.charting.repository import Repository
+
+PREVIEW_DPI = 96  # about actual size on a desktop screen
+
+
+def suggested_file_name(repo: Repository, session_id: str) -> str:
+    """'Rivera_Alex_2026-11-29.pdf': the patient and the session day, safe on every file system."""
+    import re
+
+    session = repo.get_session(session_id)  # type: ignore[arg-type]
+    patient = repo.get_patient(session.patient_id)
+    name = re.sub(r"[^\w-]+", "_", patient.display_name, flags=re.UNICODE).strip("_") or "session"
+    return f"{name}_{session.started_at[:10]}.pdf"
+
+
+def print_session(
+    repo: Repository,
+    atlas: Atlas,
+    session_id: str,
+    printer: QPrinter,
+    *,
+    handout: bool = False,
+    consent: bool = False,
+) -> int:
+    """Send the report to an already chosen printer; returns the page count. Audited."""
+    from dn_bodymap.report import build_session_document
+    from dn_bodymap.report.document import paint_document
+
+    doc = build_session_document(repo, atlas, session_id, handout=handout, consent=consent)
+    printer.setFullPage(True)  # the report has its own margins; on Letter paper it is fitted whole
+    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    printer.setDocName(doc.title)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("the printer could not be opened")
+    try:
+        paper = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
+        pages = paint_document(doc, painter, printer, paper)
+    finally:
+        painter.end()
+    repo.record_export("session", session_id)
+    return pages
+
+
+class ReportPreviewDialog(QDialog):
+    """The pages of the report, with the handout and consent form to add, then Save PDF or Print."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        atlas: Atlas,
+        session_id: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.repo = repo
+        self.atlas = atlas
+        self.session_id = session_id
+        self.saved_path: Path | None = None
+        self.setWindowTitle("Session report — preview")
+        self.resize(900, 1000)
+        self.handout = QCheckBox("Add the patient's after-care handout")
+        self.consent = QCheckBox("Add a consent form to sign")
+        self.pages_label = QLabel("")
+        self.pages_label.setAccessibleName("Number of pages")
+        options = QHBoxLayout()
+        options.addWidget(self.handout)
+        options.addWidget(self.consent)
+        options.addStretch(1)
+        options.addWidget(self.pages_label)
+        self.pages = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.pages_layout.setSpacing(14)
+        scroll = QScrollArea()
+        scroll.setWidget(self.pages)
+        scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("Report pages")
+        scroll.setStyleSheet("QScrollArea { background: #8a939b; }")
+        self.pages.setStyleSheet("background: #8a939b;")
+        buttons = QDialogButtonBox()
+        self.save_button = QPushButton("Save PDF…")
+        self.save_button.setDefault(True)
+        self.print_button = QPushButton("Print…")
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+        self.print_button.clicked.connect(self.print_)
+        layout = QVBoxLayout(self)
+        layout.addLayout(options)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)
+        self.handout.toggled.connect(lambda _: self.refresh())
+        self.consent.toggled.connect(lambda _: self.refresh())
+        self.page_labels: list[QLabel] = []
+        self.refresh()
+
+    def _document(self):
+        from dn_bodymap.report import build_session_document
+
+        return build_session_document(
+            self.repo,
+            self.atlas,
+            self.session_id,
+            handout=self.handout.isChecked(),
+            consent=self.consent.isChecked(),
+        )
+
+    def refresh(self) -> None:
+        from dn_bodymap.report.document import page_images
+
+        for label in self.page_labels:
+            label.deleteLater()
+        self.page_labels = []
+        images = page_images(self._document(), dpi=PREVIEW_DPI * self.devicePixelRatioF())
+        for n, image in enumerate(images, start=1):
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(self.devicePixelRatioF())
+            label = QLabel()
+            label.setPixmap(pixmap)
+            label.setAccessibleName(f"Page {n} of {len(images)}")
+            label.setStyleSheet("border: 1px solid #5f6b76;")
+            self.pages_layout.addWidget(label)
+            self.page_labels.append(label)
+        self.pages_label.setText(f"{len(images)} page{'s' if len(images) != 1 else ''}")
+
+    def save(self) -> None:
+        from dn_bodymap.report import export_session_pdf
+
+        start = str(Path.home() / suggested_file_name(self.repo, self.session_id))
+        path, _ = QFileDialog.getSaveFileName(self, "Export session report", start, "PDF files (*.pdf)")
+        if not path:
+            return
+        out = Path(path)
+        if out.suffix.lower() != ".pdf":
+            out = out.with_name(out.name + ".pdf")
+        try:
+            export_session_pdf(
+                self.repo,
+                self.atlas,
+                self.session_id,
+                out,
+                handout=self.handout.isChecked(),
+                consent=self.consent.isChecked(),
+            )
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Not exported", f"The PDF could not be written: {exc}")
+            return
+        self.saved_path = out
+        self.accept()
+
+    def print_(self) -> None:
+        if ask_and_print(
+            self, self.repo, self.atlas, self.session_id, self.handout.isChecked(), self.consent.isChecked()
+        ):
+            self.accept()
+
+
+def ask_and_print(
+    parent: QWidget | None,
+    repo: Repository,
+    atlas: Atlas,
+    session_id: str,
+    handout: bool = False,
+    consent: bool = False,
+) -> bool:
+    """The system print dialog, then the report on the chosen printer; False when cancelled."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("Print session report")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    try:
+        print_session(repo, atlas, session_id, printer, handout=handout, consent=consent)
+    except OSError as exc:
+        QMessageBox.warning(parent, "Not printed", str(exc))
+        return False
+    return True
+
+
+def current_session(window) -> str | None:
+    """The session a report is for: the open one on the session screen, else the one selected on
+    the patients screen."""
+    page = getattr(window, "session_page", None)
+    controller = getattr(window, "controller", None)
+    if page is not None and controller is not None and window.stack.currentWidget() is page:
+        return str(controller.session_id)
+    patients = getattr(window, "patients", None)
+    if patients is not None and window.stack.currentWidget() is patients:
+        return patients.selected_session()
+    return None
+
+
+def current_patient(window) -> str | None:
+    """The patient of the open session, else the one selected on the patients screen."""
+    session_id = current_session(window)
+    if session_id is not None:
+        return str(window.repo.get_session(session_id).patient_id)
+    patients = getattr(window, "patients", None)
+    if patients is not None and window.stack.currentWidget() is patients:
+        return patients.current_patient()
+    return None
+
+
+def export_history(parent: QWidget, repo: Repository, atlas: Atlas, patient_id: str) -> Path | None:
+    """Ask where, then write the patient's treatment history PDF (audited); None when cancelled."""
+    import re
+
+    from dn_bodymap.report import export_history_pdf
+
+    name = re.sub(r"[^\w-]+", "_", repo.get_patient(patient_id).display_name).strip("_") or "patient"
+    start = str(Path.home() / f"{name}_history.pdf")
+    path, _ = QFileDialog.getSaveFileName(parent, "Export treatment history", start, "PDF files (*.pdf)")
+    if not path:
+        return None
+    out = Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
+    try:
+        export_history_pdf(repo, atlas, patient_id, out)
+    except (OSError, ValueError) as exc:
+        QMessageBox.warning(parent, "Not exported", f"The PDF could not be written: {exc}")
+        return None
+    return out
+
+
+def install_report_actions(window, menu) -> None:
+    """Add File → Export PDF…, Print… and Export patient history PDF… to the main window, and wire
+    the patients screen's buttons."""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    def export(session_id: str | None = None) -> None:
+        sid = session_id or current_session(window)
+        if not sid:
+            window.statusBar().showMessage("Open or select a session to export its report.", 6000)
+            return
+        dialog = ReportPreviewDialog(window.repo, window.atlas, sid, window)
+        if dialog.exec() and dialog.saved_path is not None:
+            window.statusBar().showMessage(f"Report saved: {dialog.saved_path}", 8000)
+
+    def print_(session_id: str | None = None) -> None:
+        sid = session_id or current_session(window)
+        if not sid:
+            window.statusBar().showMessage("Open or select a session to print its report.", 6000)
+            return
+        if ask_and_print(window, window.repo, window.atlas, sid):
+            window.statusBar().showMessage("Report sent to the printer.", 8000)
+
+    window.export_pdf_action = QAction("Export PDF…", window)
+    window.export_pdf_action.setShortcut(QKeySequence("Ctrl+E"))
+    window.export_pdf_action.setStatusTip("Preview the session report and save it as a PDF")
+    window.export_pdf_action.triggered.connect(lambda: export())
+    window.print_action = QAction("Print…", window)
+    window.print_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+    window.print_action.setStatusTip("Print the session report")
+    window.print_action.triggered.connect(lambda: print_())
+
+    def history() -> None:
+        pid = current_patient(window)
+        if not pid:
+            window.statusBar().showMessage("Select a patient to export their treatment history.", 6000)
+            return
+        out = export_history(window, window.repo, window.atlas, pid)
+        if out is not None:
+            window.statusBar().showMessage(f"Treatment history saved: {out}", 8000)
+
+    window.history_pdf_action = QAction("Export patient history PDF…", window)
+    window.history_pdf_action.setStatusTip("Pain trend and every session of the patient, as a PDF")
+    window.history_pdf_action.triggered.connect(history)
+    menu.addSeparator()
+    menu.addActions([window.export_pdf_action, window.print_action, window.history_pdf_action])
+
+    def update() -> None:
+        has = current_session(window) is not None
+        window.export_pdf_action.setEnabled(has)
+        window.print_action.setEnabled(has)
+        window.history_pdf_action.setEnabled(current_patient(window) is not None)
+
+    def enable() -> None:  # shortcuts stay live; the slot says what to do when there is no session
+        for action in (window.export_pdf_action, window.print_action, window.history_pdf_action):
+            action.setEnabled(True)
+
+    menu.aboutToShow.connect(update)
+    menu.aboutToHide.connect(enable)
+    patients = getattr(window, "patients", None)
+    if patients is not None and hasattr(patients, "exportSession"):
+        patients.exportSession.connect(export)
+        patients.printSession.connect(print_)

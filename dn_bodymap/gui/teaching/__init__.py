@@ -1,0 +1,1 @@
+"""Trainer screens: the library browser, pattern views, comparison and reverse lookup."""
