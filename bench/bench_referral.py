@@ -1,5 +1,7 @@
-"""`suggest` latency for a pain drawing of 10 polygons against the whole library, with the spatial
-index and without it (every pattern tested), as a ratio. Target: well under 100 ms.
+"""`suggest` latency: a 10-polygon pain drawing and a whole-figure drawing against the whole library,
+with drawings simplified to 0.5 units before scoring (the default) and without (the old path), and
+with the spatial index and without it. Also checks that simplifying keeps the same top 8 on every
+clinical picture of tests/referral. Target (issue #14): whole-figure drawing ≤ 50 ms.
 
 Run: python bench/bench_referral.py
 """
@@ -8,9 +10,41 @@ from __future__ import annotations
 
 import random
 import statistics
+import sys
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 from shapely.geometry import Point
+
+
+@contextmanager
+def unsimplified():
+    """The pre-simplification scoring path, for the comparison."""
+    import importlib
+
+    module = importlib.import_module("dn_bodymap.charting.referral.suggest")
+
+    saved = module.simplified
+    module.simplified = lambda drawing: drawing
+    try:
+        yield
+    finally:
+        module.simplified = saved
+
+
+def _pictures() -> list[list[str]]:
+    tests = Path(__file__).resolve().parents[1] / "tests"
+    sys.path[:0] = [str(tests), str(tests / "referral")]
+    pictures: list[list[str]] = []
+    names = ("test_clinical_pictures_lower", "test_clinical_pictures_upper", "test_clinical_pictures_ranking")
+    for name in names:
+        try:
+            module = __import__(name)
+        except ImportError:
+            continue
+        pictures += [list(p[0]) for p in getattr(module, "PICTURES", [])]
+    return pictures
 
 
 def main() -> None:
@@ -24,6 +58,7 @@ def main() -> None:
     library = default_library()
     t1 = time.perf_counter()
     index = ReferralIndex(atlas, library)
+    n_entries = len(index.entries)  # builds the index now, not inside the first timing
     t2 = time.perf_counter()
     rng = random.Random(11)
     drawings = []
@@ -39,27 +74,49 @@ def main() -> None:
                     break
             drawing.add(view, p.buffer(rng.uniform(8, 35)))
         drawings.append(drawing.clipped(atlas))
+    whole = PainDrawing()
+    for view in ("anterior", "posterior", "lateral_right"):
+        whole.add(view, atlas.view(view).silhouette)
+    whole = whole.clipped(atlas)
 
-    def timed(use_index: bool) -> float:
+    def timed(cases: list[PainDrawing], use_index: bool = True, repeat: int = 1) -> float:
         times = []
-        for d in drawings:
-            start = time.perf_counter()
-            suggest(d, index, top=10, use_index=use_index)
-            times.append(time.perf_counter() - start)
+        for _ in range(repeat):
+            for d in cases:
+                start = time.perf_counter()
+                suggest(d, index, top=10, use_index=use_index)
+                times.append(time.perf_counter() - start)
         return statistics.median(times)
 
-    timed(True)  # warm-up
-    with_index, without = timed(True), timed(False)
+    timed(drawings)  # warm-up
     print(
         f"library: {len(library.trigger_points)} trigger points ({len(library.instances)} with sides), "
-        f"{len(index.entries)} zone entries"
+        f"{n_entries} zone entries"
     )
-    print(
-        f"library build {1000 * (t1 - t0):.0f} ms, index build {1000 * (t2 - t1):.0f} ms (once per process)"
-    )
-    print(f"suggest, 10-polygon drawing, spatial index : {with_index * 1000:7.2f} ms (median of 20)")
-    print(f"suggest, 10-polygon drawing, every pattern : {without * 1000:7.2f} ms (median of 20)")
-    print(f"index speed-up: {without / with_index:.1f}x")
+    print(f"library build {1000 * (t1 - t0):.0f} ms, index build {1000 * (t2 - t1):.0f} ms (once a process)")
+    with unsimplified():
+        before_small, before_whole = timed(drawings), timed([whole], repeat=5)
+    after_small, after_whole = timed(drawings), timed([whole], repeat=5)
+    without = timed(drawings, use_index=False)
+    print(f"suggest, 10-polygon drawing, not simplified : {before_small * 1000:7.2f} ms (median of 20)")
+    print(f"suggest, 10-polygon drawing, simplified 0.5 : {after_small * 1000:7.2f} ms (median of 20)")
+    print(f"suggest, whole-figure drawing, not simplified: {before_whole * 1000:7.2f} ms (median of 5)")
+    print(f"suggest, whole-figure drawing, simplified 0.5: {after_whole * 1000:7.2f} ms (median of 5)")
+    print(f"suggest, 10-polygon drawing, every pattern (no index): {without * 1000:7.2f} ms")
+    print(f"index speed-up: {without / after_small:.1f}x")
+    pictures = _pictures()
+    changed = []
+    for regions in pictures:
+        drawing = PainDrawing.from_regions(atlas, regions)
+        with unsimplified():
+            old = [s.muscle for s in suggest(drawing, index, top=8)]
+        new = [s.muscle for s in suggest(drawing, index, top=8)]
+        if old != new:
+            changed.append((regions, old, new))
+    same = len(pictures) - len(changed)
+    print(f"clinical pictures with the same top 8 after simplifying: {same}/{len(pictures)}")
+    for regions, old, new in changed:
+        print(f"  {regions}: {old} -> {new}")
 
 
 if __name__ == "__main__":

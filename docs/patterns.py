@@ -2,6 +2,7 @@
 (solid) and the spillover zone (hatched), on every view where the pattern shows.
 
     python docs/patterns.py          # writes docs/pattern-<trigger point>.png
+    python docs/patterns.py ID ...   # only these trigger points
 """
 
 from __future__ import annotations
@@ -17,6 +18,14 @@ PATTERNS = [
     ("sternocleidomastoid.2", "right", ("anterior", "lateral_right")),
     ("gluteus_minimus.1", "right", ("lateral_right", "posterior")),
     ("soleus.1", "right", ("posterior", "lateral_right")),
+    # the six patterns corrected against the manual (issue #15)
+    ("trapezius.4", "right", ("posterior",)),
+    ("trapezius.5", "right", ("posterior",)),
+    ("sternocleidomastoid.4", "right", ("anterior", "lateral_right")),
+    ("temporalis.1", "right", ("lateral_right", "anterior")),
+    ("scalenus_anterior.1", "right", ("anterior", "posterior", "lateral_right")),
+    ("piriformis.1", "right", ("posterior", "lateral_right")),
+    ("soleus.3", "right", ("posterior",)),
 ]
 
 
@@ -36,7 +45,10 @@ def main() -> None:
     ensure_gui_app()
     atlas, library = default_atlas(), default_library()
     height = 1100
+    wanted = set(sys.argv[1:])
     for tid, side_text, views in PATTERNS:
+        if wanted and tid not in wanted:
+            continue
         side = Side(side_text)
         if (tid, side) not in library.instances:
             print("skipped (not in the library):", tid, file=sys.stderr)

@@ -4,6 +4,12 @@ Bilateral structures are authored once on the x ≥ 0 half and mirrored here, so
 symmetric by construction. Regions are authored roughly and partitioned exactly: each takes what
 earlier regions left of it inside the silhouette, and leftover slivers join the neighbour they
 share most border with, so the regions of a view always tile the silhouette.
+
+Finally every outline is simplified to display resolution (a 2,000-pixel render shows one atlas
+unit as two pixels): the curves are flattened far finer than that, and every extra vertex costs in
+hit-testing, painting and PDF size. The regions are simplified as one coverage, so a shared border
+is simplified once and neighbours still meet; the silhouette becomes their union, so they still
+tile it; muscles are simplified and clipped to that silhouette again.
 """
 
 from __future__ import annotations
@@ -40,6 +46,11 @@ FRAMES: dict[str, tuple[str, ...]] = {
 FILLET = 4.0
 #: Pieces smaller than this (square atlas units) are rounding noise.
 MIN_AREA = 0.5
+#: Display resolution (atlas units): region borders and the silhouette are simplified to this.
+DISPLAY_TOLERANCE = 0.25
+#: Muscles and lines use a little less: GEOS's topology-preserving simplifier may stray slightly
+#: beyond its tolerance, and the clip to the simplified silhouette adds its own share.
+SHAPE_TOLERANCE = 0.2
 
 
 class AtlasDataError(ValueError):
@@ -197,8 +208,149 @@ def build_muscle_shapes(
     return shapes
 
 
-def build_atlas(data: Mapping[str, Any]) -> Atlas:
-    """``data`` holds the parsed TOML tables (see loader.read_tables)."""
+def _kept_anchor(geom: BaseGeometry, anchor: tuple[float, float]) -> tuple[float, float]:
+    return anchor if geom.contains(shapely.Point(anchor)) else anchor_of(geom)
+
+
+_TWIN = {Side.RIGHT: Side.LEFT, Side.LEFT: Side.RIGHT, Side.MIDLINE: Side.MIDLINE}
+#: Far beyond the figure: the half-plane kept of a frontal view.
+_FAR = 10_000.0
+
+
+def _fill_gaps(pieces: list[BaseGeometry]) -> None:
+    """Give any pinhole left between simplified pieces to the piece it borders most (the figure
+    is solid)."""
+    for part in _polygons(shapely.union_all(pieces)):
+        for ring in part.interiors:
+            hole = Polygon(ring)
+            edge = hole.boundary.buffer(0.05)
+            best = max(range(len(pieces)), key=lambda i: pieces[i].intersection(edge).area)
+            pieces[best] = polygonal(shapely.union(pieces[best], hole))
+
+
+def _noded(pieces: list[BaseGeometry]) -> list[BaseGeometry]:
+    """``pieces`` rebuilt from one noded set of borders, so neighbours share identical edges.
+
+    The partition's borders match only to rounding (each piece was cut separately); coverage
+    simplification needs them identical, or it opens gaps and drops corners.
+    """
+    lines = shapely.union_all([g.boundary for g in pieces])
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
+    tree = shapely.STRtree(pieces)
+    owned: list[list[BaseGeometry]] = [[] for _ in pieces]
+    for face, inside in zip(faces, shapely.point_on_surface(faces), strict=True):
+        hits = sorted(int(i) for i in tree.query(inside, predicate="intersects"))
+        if hits:
+            owned[hits[0]].append(face)
+    return [polygonal(shapely.coverage_union_all(f)) if f else Polygon() for f in owned]
+
+
+def _simplify_regions(vd: ViewData) -> tuple[BaseGeometry, list[BaseGeometry]] | None:
+    """(silhouette, region geometries) at display resolution, tiling as exactly as before.
+
+    The regions are simplified as one coverage together with what they leave of the figure
+    (slivers too small to assign), so the silhouette rebuilt from it keeps its shape. A frontal
+    view keeps its x ≥ 0 half and mirrors it, so left and right stay mirror images.
+    """
+    regions = vd.regions
+    pieces = [r.geometry for r in regions]
+    filler = polygonal(vd.silhouette.difference(shapely.union_all(pieces)))
+    coverage = _noded(pieces + ([] if filler.is_empty else [filler]))
+    done = [
+        polygonal(g) for g in shapely.coverage_simplify(coverage, DISPLAY_TOLERANCE, simplify_boundary=True)
+    ]
+    _fill_gaps(done)
+    if not vd.name.startswith("lateral"):
+        half = shapely.box(0.0, -_FAR, _FAR, _FAR)
+        halves = [polygonal(g.intersection(half)) for g in done]
+        index = {(r.id, r.side): i for i, r in enumerate(regions)}
+        parts = [[g] for g in halves]
+        for i, g in enumerate(halves):
+            if not g.is_empty:
+                # The mirrored half goes to the twin on the other side (itself for the midline).
+                twin = index.get((regions[i].id, _TWIN[regions[i].side]), i) if i < len(regions) else i
+                parts[twin].append(mirror(g))
+        done = [polygonal(shapely.union_all(p)) for p in parts]
+    # The body is one solid polygon: specks and zero-width slits the overlay leaves between
+    # pieces are rounding noise.
+    body = [Polygon(p.exterior) for p in _polygons(shapely.union_all(done)) if p.area > MIN_AREA]
+    done = done[: len(regions)]
+    if len(body) != 1 or not body[0].is_valid or any(g.is_empty for g in done):
+        return None  # not expected: keep the exact partition rather than a broken one
+    return body[0], done
+
+
+def _simplify_shape(shape: MuscleShape, sil: BaseGeometry, twin: MuscleShape | None) -> MuscleShape:
+    """Simplified and clipped to ``sil``; ``twin`` (simplified already) is mirrored when given."""
+    if twin is not None and len(twin.fibre_parts) == len(shape.fibre_parts):
+        geom = mirror(twin.geometry)  # the silhouette is symmetric: no clip needed
+        parts = tuple(
+            (mirror(g), a) for (g, _), (_, a) in zip(twin.fibre_parts, shape.fibre_parts, strict=True)
+        )
+    else:
+        geom = polygonal(shape.geometry.simplify(SHAPE_TOLERANCE).intersection(sil))
+        parts = tuple((polygonal(g.simplify(SHAPE_TOLERANCE)), a) for g, a in shape.fibre_parts)
+    anchor = _kept_anchor(geom, shape.anchor)
+    return MuscleShape(
+        shape.muscle_id, shape.view, shape.side, shape.layer, geom, anchor, shape.fibre_angle, parts
+    )
+
+
+def simplify_view(vd: ViewData) -> None:
+    """Reduce ``vd``'s outlines to display resolution in place (see the module docstring)."""
+    result = _simplify_regions(vd) if vd.regions else None
+    if result is not None:
+        vd.silhouette, geoms = result
+        vd.regions = [
+            Region(r.id, r.label, r.view, r.side, g, _kept_anchor(g, r.anchor))
+            for r, g in zip(vd.regions, geoms, strict=True)
+        ]
+    elif not vd.regions:
+        vd.silhouette = polygonal(vd.silhouette.simplify(DISPLAY_TOLERANCE))
+    # Sided shapes of a frontal view: the one on x ≥ 0 is simplified, its twin is its mirror image.
+    frontal = not vd.name.startswith("lateral")
+    done: dict[tuple[str, Side, str], MuscleShape] = {}
+    order = sorted(range(len(vd.muscle_shapes)), key=lambda i: vd.muscle_shapes[i].geometry.centroid.x < 0)
+    for i in order:
+        s = vd.muscle_shapes[i]
+        twin = (
+            done.get((s.muscle_id, _TWIN[s.side], s.layer))
+            if frontal and s.side is not Side.MIDLINE
+            else None
+        )
+        done[(s.muscle_id, s.side, s.layer)] = _simplify_shape(s, vd.silhouette, twin)
+    vd.muscle_shapes = [done[(s.muscle_id, s.side, s.layer)] for s in vd.muscle_shapes]
+    vd.details = [d.simplify(SHAPE_TOLERANCE) for d in vd.details]
+
+
+def mirrored_view(source: ViewData, exact: ViewData) -> ViewData | None:
+    """``exact`` at display resolution as the mirror image of ``source`` (already simplified).
+
+    lateral_left is lateral_right mirrored; mirroring its simplified copy keeps the two identical
+    where simplifying each would not. None when the two do not pair up item by item.
+    """
+    if [r.id for r in source.regions] != [r.id for r in exact.regions] or [
+        (s.muscle_id, s.layer) for s in source.muscle_shapes
+    ] != [(s.muscle_id, s.layer) for s in exact.muscle_shapes]:
+        return None
+    vd = ViewData(exact.name, mirror(source.silhouette), exact.landmarks)
+    vd.regions = [
+        Region(r.id, r.label, r.view, r.side, g, _kept_anchor(g, r.anchor))
+        for r, g in ((r, mirror(src.geometry)) for r, src in zip(exact.regions, source.regions, strict=True))
+    ]
+    vd.muscle_shapes = [
+        _simplify_shape(s, vd.silhouette, src)
+        for s, src in zip(exact.muscle_shapes, source.muscle_shapes, strict=True)
+    ]
+    vd.details = [d.simplify(SHAPE_TOLERANCE) for d in exact.details]
+    return vd
+
+
+def build_atlas(data: Mapping[str, Any], display_resolution: bool = True) -> Atlas:
+    """``data`` holds the parsed TOML tables (see loader.read_tables).
+
+    ``display_resolution=False`` keeps the outlines as flattened from the curves (for comparing).
+    """
     muscles: dict[str, Muscle] = {}
     for m in data["muscles"]:
         if m["id"] in muscles:
@@ -238,5 +390,11 @@ def build_atlas(data: Mapping[str, Any]) -> Atlas:
                 line = line_geometry(spec["line"], points)
                 for _, g in _sided(line, spec, view):
                     vd.details.append(g)
+            if display_resolution:
+                mirrored = mirrored_view(views[view_names[0]], vd) if view == "lateral_left" else None
+                if mirrored is not None:
+                    vd = mirrored
+                else:
+                    simplify_view(vd)
             views[view] = vd
     return Atlas(str(data["version"]), views, muscles)

@@ -23,7 +23,7 @@ from dn_bodymap.atlas.build import FRAMES, AtlasDataError, build_atlas
 from dn_bodymap.atlas.model import Atlas
 
 #: Bump when the build code changes in a way that changes the result for the same assets.
-BUILD_REVISION = "3"
+BUILD_REVISION = "5"
 
 
 def atlas_dir() -> Path:
@@ -86,9 +86,22 @@ def read_tables(root: Path | None = None) -> dict[str, Any]:
     }
 
 
+def code_fingerprint(package_dir: Path) -> str:
+    """A hash of one package's Python sources, so a cache built by other code is never read.
+
+    BUILD_REVISION alone relied on remembering to bump it; a build made mid-development under the
+    same revision survived in the user cache (which CI shares on a reused machine)."""
+    digest = hashlib.sha256()
+    for path in sorted(package_dir.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def assets_fingerprint(root: Path | None = None) -> str:
     root = root or atlas_dir()
     digest = hashlib.sha256(BUILD_REVISION.encode())
+    digest.update(code_fingerprint(Path(__file__).resolve().parent).encode())
     for path in _asset_files(root):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())

@@ -20,6 +20,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -133,10 +134,16 @@ def _stroke(spec: Mapping[str, Any], landmarks: Mapping[str, tuple[float, float]
     return shapely.union_all(pieces)
 
 
+#: Coordinates equal to this many decimals (atlas units; the figure is 1000 tall) are one point.
+PRECISION_DECIMALS = 6
+
+
 def polygonal(geom: BaseGeometry) -> BaseGeometry:
     """Valid polygonal geometry only: repairs self-crossings, drops lines and points."""
     if not geom.is_valid:
-        geom = shapely.make_valid(geom)
+        # Snap first: GEOS's repair of a ring with subnormal coordinates (1e-300) gives invalid
+        # output (found by hypothesis); a millionth of a unit changes nothing drawn.
+        geom = shapely.make_valid(shapely.transform(geom, lambda c: np.round(c, PRECISION_DECIMALS)))
     if isinstance(geom, Polygon | MultiPolygon):
         return geom
     parts = [g for g in getattr(geom, "geoms", []) if isinstance(g, Polygon | MultiPolygon)]

@@ -24,6 +24,7 @@ _COMMAND_MODULES = (
     "dn_bodymap.cli.teaching_cmd",
     "dn_bodymap.cli.card_cmd",
     "dn_bodymap.cli.report_cmd",
+    "dn_bodymap.cli.sync_cmd",
 )
 
 

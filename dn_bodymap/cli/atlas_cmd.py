@@ -255,6 +255,10 @@ def locate_document(view: str, x: float, y: float) -> dict[str, Any]:
             {"id": m.muscle_id, "name": atlas.muscles[m.muscle_id].name, "layer": m.layer}
             for m in result.muscles
         ],
+        "unreachable": [
+            {"id": muscle, "name": atlas.muscles[muscle].name, "reason": reason}
+            for muscle, reason in result.unreachable
+        ],
     }
 
 
@@ -269,6 +273,8 @@ def _locate(args: argparse.Namespace) -> int:
         print(f"{doc['side']} side, {region}")
         for m in doc["muscles"]:
             print(f"  {m['layer']:<12} {m['name']}")
+        for m in doc["unreachable"]:
+            print(f"  {'not here':<12} {m['reason']}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Record-store sub-commands: ``patients``, ``sessions``, ``db check|backup|restore``, ``demo``.
+"""Record-store sub-commands: ``patients``, ``sessions``, ``db check|backup|backups|restore``, ``demo``.
 
 Listings open the database read-only and without the writer lock, so they work while the app is
 open; ``db restore`` and ``demo`` take the lock like the app does.
@@ -7,6 +7,7 @@ open; ``db restore`` and ``demo`` take the lock like the app does.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("--json", action="store_true", help="print one JSON document")
     check.set_defaults(handler=_db_check)
     backup = db_sub.add_parser("backup", help="write a verified copy (safe while the app is open)")
-    backup.add_argument("--out", metavar="PATH", help="where to write (default: backup folder)")
+    where = backup.add_mutually_exclusive_group()
+    where.add_argument("--out", metavar="PATH", help="where to write (default: backup folder)")
+    where.add_argument("--to", metavar="DIR", help="write it into this folder (e.g. another disk)")
     backup.set_defaults(handler=_db_backup)
+    backups = db_sub.add_parser("backups", help="list the backups, their location and retention")
+    backups.add_argument("--location", metavar="DIR", help="from now on keep this database's backups in DIR")
+    backups.add_argument("--json", action="store_true", help="print one JSON document")
+    backups.set_defaults(handler=_db_backups)
     restore = db_sub.add_parser("restore", help="replace the database with a verified backup")
     restore.add_argument("backup", metavar="BACKUP", help="backup file to restore")
     restore.set_defaults(handler=_db_restore)
@@ -230,7 +237,11 @@ def _db_backup(args: argparse.Namespace) -> int:
         raise CliError(f"there is no record database at {path}")
     if args.out is not None and not args.out.strip():
         raise CliError("--out is empty; give the backup file's path")
-    out = Path(args.out).expanduser() if args.out else backup_name(path, "manual")
+    if args.to is not None:
+        folder = _usable_folder(args.to, "--to")
+        out = backup_name(path, "manual", folder)
+    else:
+        out = Path(args.out).expanduser() if args.out else backup_name(path, "manual")
     if args.out and not out.parent.is_dir():
         raise CliError(f"folder {out.parent} does not exist (or is a file); create it first")
     if out.exists():
@@ -245,6 +256,78 @@ def _db_backup(args: argparse.Namespace) -> int:
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     print(out)
+    return 0
+
+
+def _usable_folder(value: str, option: str) -> Path:
+    if not value.strip():
+        raise CliError(f"{option} is empty; give a folder")
+    try:
+        folder = Path(value).expanduser().absolute()
+        if folder.exists() and not folder.is_dir():
+            raise CliError(f"{folder} is a file, not a folder; choose a folder")
+        if not folder.is_dir():
+            raise CliError(f"folder {folder} does not exist; create it first")
+        writable = os.access(folder, os.W_OK)
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+        raise CliError(f"{option}: cannot use that folder ({exc})") from exc
+    if not writable:
+        raise CliError(f"dn-bodymap may not write in {folder}; choose a folder you can write to")
+    return folder
+
+
+def _db_backups(args: argparse.Namespace) -> int:
+    from dn_bodymap.store.backup import LOCATION_SETTING, backup_infos, backup_location
+    from dn_bodymap.store.backup_policy import DEFAULT_POLICY, erasure_sentence
+
+    path = _db_path(args)
+    if not path.is_file():
+        raise CliError(f"there is no record database at {path}")
+    if args.location is not None:
+        folder = _usable_folder(args.location, "--location")
+        try:
+            with open_store(path, backups=False) as repo:
+                if repo.read_only:
+                    raise CliError(repo.read_only_reason or f"{path} is read-only")
+                repo.set_setting(LOCATION_SETTING, str(folder))
+        except StoreError as exc:
+            raise CliError(str(exc)) from exc
+    location = backup_location(path)
+    found = backup_infos(path, location)
+    policy = DEFAULT_POLICY
+    if args.json:
+        print_json(
+            {
+                "path": str(path),
+                "location": str(location),
+                "policy": {
+                    "last": policy.last,
+                    "daily": policy.daily,
+                    "weekly": policy.weekly,
+                    "monthly": policy.monthly,
+                    "budget_factor": policy.budget_factor,
+                },
+                "erased_patient_leaves_backups": erasure_sentence(policy),
+                "backups": [
+                    {
+                        "path": str(b.path),
+                        "made_at": b.made_at.isoformat(),
+                        "reason": b.reason,
+                        "size": b.size,
+                        "automatic": b.automatic,
+                    }
+                    for b in found
+                ],
+            }
+        )
+        return 0
+    print(f"backups of {path} go to {location}")
+    for b in found:
+        kind = "thinned by the tiers" if b.automatic else "kept until removed"
+        print(f"  {b.made_at.astimezone():%Y-%m-%d %H:%M}  {b.size:>12,} B  {b.reason:<14} {kind}  {b.path}")
+    if not found:
+        print("  (none yet)")
+    print(erasure_sentence(policy))
     return 0
 
 

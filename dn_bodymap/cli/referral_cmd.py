@@ -78,28 +78,15 @@ def _suggest(args: argparse.Namespace) -> int:
     _, drawing = _drawing(args)
     _library()
     results = suggest(drawing, default_referral_index(), top=args.top)
-    doc = {
-        "suggestions": [
-            {
-                "muscle": s.muscle,
-                "name": s.muscle_name,
-                "trigger_point": s.trigger_point,
-                "side": str(s.side),
-                "score": s.score,
-                "coverage": s.coverage,
-                "fit": s.fit,
-                "explanation": s.explanation,
-            }
-            for s in results
-        ]
-    }
+    doc = {"suggestions": [s.to_json() for s in results]}
     if args.json:
         print_json(doc)
     else:
         if not results:
             print("no referral pattern in the library overlaps this drawing")
         for i, s in enumerate(results, 1):
-            print(f"{i:>2}. {s.muscle_name} ({s.side})  score {s.score:.2f}  — {s.explanation}")
+            sides = ", ".join(str(side) for side in s.sides)
+            print(f"{i:>2}. {s.muscle_name} ({sides})  score {s.score:.2f}  — {s.explanation}")
     return 0
 
 

@@ -69,9 +69,13 @@ def run_app(db: str | None = None, demo: bool = False) -> int:
     if not window.reopen_last():
         window.show_patients()
     window.show()
+    from dn_bodymap.gui.backups_dialog import after_first_paint, finish_backups
+
+    after_first_paint(window)  # the read-only reason, and a backup off the path to the first paint
     try:
         return app.exec()
     finally:
+        finish_backups(window)
         repo.close()
 
 

@@ -45,9 +45,10 @@ class FirstStartDialog(QDialog):
         backups = QGroupBox("3. Backups")
         backups_layout = QVBoxLayout(backups)
         where = QLabel(
-            "A checked copy is written automatically each time the records are opened and "
-            f"closed, into:<br><code>{backup_folder}</code><br>Copy this folder to an external "
-            "drive or your clinic's backup regularly; File → Back up now writes one at any time."
+            "A checked copy is written automatically after changes (older ones are thinned to "
+            f"a daily, weekly and monthly history), into:<br><code>{backup_folder}</code><br>"
+            "File → Backups… lists them and can move them to another disk; copy them to your "
+            "clinic's backup regularly. File → Back up now writes one at any time."
         )
         where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

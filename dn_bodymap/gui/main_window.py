@@ -113,6 +113,9 @@ class MainWindow(QMainWindow):
         self.clinician_action = self._action(
             "Clinician…", self.change_clinician, tip="Who writes this database's record"
         )
+        self.clinic_action = self._action(
+            "Clinic details…", self.edit_clinic, tip="The clinic's name and logo printed on reports"
+        )
         self.save_action = self._action("Save", self.save_feedback, QKeySequence.StandardKey.Save)
         file_menu.addActions(
             [
@@ -122,11 +125,15 @@ class MainWindow(QMainWindow):
                 self.save_action,
                 self.backup_action,
                 self.clinician_action,
+                self.clinic_action,
             ]
         )
         from dn_bodymap.gui.report_actions import install_report_actions
 
         install_report_actions(self, file_menu)  # Export PDF… and Print… of the current session
+        from dn_bodymap.gui.backups_dialog import install_backups
+
+        install_backups(self, file_menu)  # File → Backups…, and the background backup worker
         file_menu.addSeparator()
         file_menu.addAction(self._action("Quit", self.close, QKeySequence.StandardKey.Quit))
         edit = bar.addMenu("&Edit")
@@ -311,7 +318,7 @@ class MainWindow(QMainWindow):
         from dn_bodymap.charting.editing.sketch import from_record
 
         record = self.repo.load_session(session_id)
-        marks = [(str(m.view), m.x, m.y, self.controller.mark_label(m)) for m in record.marks]
+        marks = [(str(m.view), m.x, m.y, self.controller.mark_label(m), m) for m in record.marks]
         areas = [(str(a.view), from_record(a.geometry), str(a.quality)) for a in record.pain_areas]
         self.session_page.set_previous_overlay(marks, areas)
 
@@ -457,6 +464,23 @@ class MainWindow(QMainWindow):
         self._show_clinician()
         self.statusBar().showMessage(f"New entries are recorded as {self.clinician}", 8000)
         return self.profile
+
+    def edit_clinic(self) -> bool:
+        from dn_bodymap.gui.clinic_dialog import ClinicDialog
+
+        dialog = ClinicDialog(self.repo.get_setting("clinic_name") or "", self.repo.get_clinic_logo(), self)
+        if not dialog.exec():
+            return False
+        return self.apply_clinic_details(dialog.result_name, dialog.result_logo)
+
+    def apply_clinic_details(self, name: str, logo: bytes | None) -> bool:
+        """Store what the clinic dialog returned; the store refuses a bad logo with a message."""
+        if not self._save(lambda: self.repo.set_clinic_logo(logo)):
+            return False
+        if not self._save(lambda: self.repo.set_setting("clinic_name", name)):
+            return False
+        self.statusBar().showMessage("Reports now print the clinic's name and logo.", 6000)
+        return True
 
     def first_start(self) -> None:
         """On an empty database: the clinician, the clinic's name and where backups go, once."""

@@ -1,21 +1,28 @@
 """Paths of a view built once and reused for every paint (zooming the canvas repaints often).
 
 Fibre hatching is cut to each muscle with shapely here, once, instead of clipping while painting.
+Cutting it is most of the cost of preparing a view, so the cut lines are also kept in the user
+cache folder (like the atlas) under a key made from the shapes themselves: a new process, or any
+atlas with the same shapes, reads them instead of cutting again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
 import shapely
 from PySide6.QtGui import QPainterPath
-from shapely.geometry import MultiLineString
+from shapely.geometry import LineString, MultiLineString
+from shapely.geometry.base import BaseGeometry
 
-from dn_bodymap.atlas.model import Atlas, MuscleShape, Region
+from dn_bodymap.atlas.model import Atlas, MuscleShape, Region, ViewData
 from dn_bodymap.render.paths import line_path, polygon_path
 
 FIBRE_SPACING = 4.5
+#: Bump when the hatching changes for the same shapes (part of the disk cache key).
+FIBRE_REVISION = "1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +88,46 @@ def prepared_view(atlas: Atlas, view_name: str) -> PreparedView:
             (r, polygon_path(r.geometry))
             for r in sorted(view.regions, key=lambda r: (r.anchor[1], r.anchor[0]))
         ),
-        muscles=tuple(PreparedMuscle(s, polygon_path(s.geometry), _fibres(s)) for s in view.muscle_shapes),
+        muscles=tuple(
+            PreparedMuscle(s, polygon_path(s.geometry), None if lines is None else line_path(lines))
+            for s, lines in zip(view.muscle_shapes, fibre_lines(view), strict=True)
+        ),
         details=details,
     )
     _cache[key] = (atlas, prepared)
     return prepared
 
 
-def _fibres(shape: MuscleShape) -> QPainterPath | None:
+def fibres_fingerprint(view: ViewData) -> str:
+    """Key of a view's cached hatching: the revision, the spacing and every shape's pieces."""
+    digest = hashlib.sha256(f"{FIBRE_REVISION}|{FIBRE_SPACING}|{view.name}".encode())
+    for s in view.muscle_shapes:
+        pieces = s.fibre_parts or (((s.geometry, s.fibre_angle),) if s.fibre_angle is not None else ())
+        digest.update(f"|{s.muscle_id}|{s.side}|{s.layer}|{[a for _, a in pieces]}".encode())
+        for geom, _ in pieces:
+            digest.update(shapely.to_wkb(geom))
+    return digest.hexdigest()[:24]
+
+
+def fibre_lines(view: ViewData) -> list[BaseGeometry | None]:
+    """Hatching lines of each muscle shape of ``view`` (in order), from the disk cache if possible."""
+    from dn_bodymap.atlas.loader import cache_file, read_cached, write_cached
+
+    path = cache_file("fibres-" + fibres_fingerprint(view))
+    cached = read_cached(path, list)
+    if cached is not None and len(cached) == len(view.muscle_shapes):
+        return cached
+    lines = [_fibres(s) for s in view.muscle_shapes]
+    write_cached(path, lines)
+    return lines
+
+
+def _fibres(shape: MuscleShape) -> BaseGeometry | None:
     """Hatching per authored piece, each along its own fibre direction."""
     pieces = shape.fibre_parts or (
         ((shape.geometry, shape.fibre_angle),) if shape.fibre_angle is not None else ()
     )
-    path = QPainterPath()
+    cuts = []
     covered = None
     # Later pieces lie on top: cut earlier hatching away where a later piece overlaps it.
     for geom, angle in reversed(pieces):
@@ -101,15 +135,17 @@ def _fibres(shape: MuscleShape) -> QPainterPath | None:
         covered = geom if covered is None else shapely.union(covered, geom)
         part = _hatch(own, angle)
         if part is not None:
-            path.addPath(part)
-    return None if path.isEmpty() else path
+            cuts.append(part)
+    lines = [
+        g for cut in cuts for g in shapely.get_parts(cut) if isinstance(g, LineString) and not g.is_empty
+    ]
+    return MultiLineString(lines) if lines else None
 
 
-def _hatch(geom, angle: float) -> QPainterPath | None:
+def _hatch(geom: BaseGeometry, angle: float) -> BaseGeometry | None:
     if geom.is_empty:
         return None
-    shape_geom = geom
-    minx, miny, maxx, maxy = shape_geom.bounds
+    minx, miny, maxx, maxy = geom.bounds
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     reach = math.hypot(maxx - minx, maxy - miny) / 2 + FIBRE_SPACING
     a = math.radians(angle)
@@ -121,5 +157,5 @@ def _hatch(geom, angle: float) -> QPainterPath | None:
         ox, oy = cx + nx * k, cy + ny * k
         lines.append(((ox - dx * reach, oy - dy * reach), (ox + dx * reach, oy + dy * reach)))
         k += FIBRE_SPACING
-    cut = shapely.intersection(MultiLineString(lines), shape_geom.buffer(-0.6))
-    return line_path(cut) if not cut.is_empty else None
+    cut = shapely.intersection(MultiLineString(lines), geom.buffer(-0.6))
+    return None if cut.is_empty else cut

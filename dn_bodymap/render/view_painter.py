@@ -53,6 +53,8 @@ class RenderOptions:
     greyscale: bool = False
     overlays: Sequence[Overlay] = field(default_factory=tuple)
     highlight: frozenset[str] = frozenset()
+    #: Fibre hatching on superficial muscles; prints may leave it out (it is most of a PDF's bytes).
+    fibres: bool = True
 
 
 def view_bounds(view: ViewData) -> QRectF:
@@ -138,7 +140,7 @@ def _paint_muscles(
         if deep:
             fill.setAlpha(150 if layer == "intermediate" else 120)
         painter.fillPath(item.outline, QBrush(fill))
-        if item.fibres is not None and not deep:
+        if options.fibres and item.fibres is not None and not deep:
             painter.strokePath(item.fibres, _pen(fibre_colour(fill), 0.35, scale, min_px=0.4))
         pen = _pen(muscle_outline(fill), 0.9, scale)
         if deep:

@@ -35,6 +35,31 @@ def clinic_name(repo: Repository, override: str | None = None) -> str:
     return value.strip() if value else ""
 
 
+def clinic_logo(repo: Repository) -> bytes | None:
+    """The logo stored with the database, if any (older stores have none)."""
+    getter = getattr(repo, "get_clinic_logo", None)
+    return getter() if getter is not None else None
+
+
+def record_fingerprint(repo: Repository) -> str:
+    """'#<seq> <first 16 hex of the chain head>': short enough to read out, long enough to check."""
+    newest = repo.list_audit(limit=1)
+    return f"#{newest[0].seq} {newest[0].hash[:16]}" if newest else ""
+
+
+def report_context(repo: Repository, clinic: str | None = None):
+    """What a report prints from outside the record: clinic, logo, version, record fingerprint."""
+    from dn_bodymap import __version__
+    from dn_bodymap.report.content import ReportContext
+
+    return ReportContext(
+        clinic=clinic_name(repo, clinic),
+        app_version=__version__,
+        logo=clinic_logo(repo),
+        fingerprint=record_fingerprint(repo),
+    )
+
+
 def build_session_document(
     repo: Repository,
     atlas: Atlas,
@@ -45,13 +70,11 @@ def build_session_document(
     consent: bool = False,
 ):
     """The paged document of a session (for a PDF, the printer or a preview)."""
-    from dn_bodymap import __version__
-    from dn_bodymap.report.content import ReportContext
     from dn_bodymap.report.session_report import session_report
 
     record = repo.load_session(session_id)  # type: ignore[arg-type]
     patient = repo.get_patient(record.session.patient_id)
-    context = ReportContext(clinic=clinic_name(repo, clinic), app_version=__version__)
+    context = report_context(repo, clinic)
     return session_report(patient, record, atlas, context, handout=handout, consent=consent)
 
 
@@ -87,13 +110,11 @@ def export_history_pdf(
     repo: Repository, atlas: Atlas, patient_id: str, out: Path, *, clinic: str | None = None
 ) -> ExportResult:
     """Write the patient's treatment history (pain trend, one block per session); audited."""
-    from dn_bodymap import __version__
-    from dn_bodymap.report.content import ReportContext
     from dn_bodymap.report.document import write_pdf
     from dn_bodymap.report.history_report import history_report
 
     chart = repo.load_patient_chart(patient_id)  # type: ignore[arg-type]
-    context = ReportContext(clinic=clinic_name(repo, clinic), app_version=__version__)
+    context = report_context(repo, clinic)
     pages = write_pdf(history_report(chart, atlas, context), Path(out))
     _audit(repo, "patient", patient_id, Path(out))
     return ExportResult(Path(out), pages, Path(out).stat().st_size)

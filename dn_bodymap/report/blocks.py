@@ -388,3 +388,16 @@ class Boxed(Block):
         painter.setBrush(self.fill)
         painter.drawRoundedRect(rect, 3 * PT, 3 * PT)
         self.inner.paint(painter, x + self.pad, y + self.pad, 0, self.inner.height())
+
+
+def document_title(title: str, width: float) -> TextBlock:
+    """The large title that opens an attached document (handout, consent form) on a page of its own;
+    it also names the pages that follow in the running header."""
+    block = TextBlock(
+        f'<p style="font-size:{round(17 * PT)}px; font-weight:700; color:#1d4f73">{esc(title)}</p>',
+        width,
+        breakable=False,
+    )
+    block.page_break_before = True
+    block.section_title = title
+    return block

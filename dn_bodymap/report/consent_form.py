@@ -12,7 +12,7 @@ from PySide6.QtGui import QPainter, QPen
 
 from dn_bodymap.charting.records import Patient
 from dn_bodymap.charting.summaries import SessionRecord
-from dn_bodymap.report.blocks import INK, MUTED, KeyValues, TextBlock, esc, heading
+from dn_bodymap.report.blocks import INK, MUTED, KeyValues, TextBlock, document_title, esc, heading
 from dn_bodymap.report.content import ReportContext, calendar_date, local_time
 from dn_bodymap.report.flow import A4, UNITS_PER_PT, Block
 from dn_bodymap.report.fonts import report_font
@@ -58,13 +58,7 @@ def consent_blocks(patient: Patient, record: SessionRecord, context: ReportConte
 
     width = A4.content.width()
     advice = post_needling_advice(thoracic=True)
-    title = TextBlock(
-        f'<p style="font-size:{round(17 * PT)}px; font-weight:700; color:#1d4f73">{esc(TITLE)}</p>',
-        width,
-        breakable=False,
-    )
-    title.page_break_before = True
-    title.section_title = TITLE
+    title = document_title(TITLE, width)
     clinic = esc(context.clinic) if context.clinic else "this clinic"
     risks_common = "".join(f"<li>{esc(i.text)}</li>" for i in advice.expected)
     others = advice.seek_help_now[1:]  # [0] is the thoracic item, reworded here; its sources stay listed

@@ -63,6 +63,11 @@ class ReportContext:
     clinic: str = ""
     generated_at: datetime | None = None  # local time; now when None
     app_version: str = ""
+    #: The clinic's logo (PNG or JPEG bytes) for the page header, from the database's settings.
+    logo: bytes | None = None
+    #: The audit chain's head when the report was made: a reader can ask the clinic to show that the
+    #: record still ends there (tamper evidence anchored outside the database).
+    fingerprint: str = ""
 
 
 def local_time(stamp: str | None, *, with_zone: bool = True) -> str:

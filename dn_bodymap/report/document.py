@@ -63,6 +63,14 @@ def _decorate(doc: ReportDocument):
     version = doc.context.app_version
 
     watermark = _watermark(doc) if doc.watermark else None
+    logo = _logo(doc.context.logo)
+    middle = "Confidential patient record"
+    fingerprint = (
+        f"Record fingerprint {doc.context.fingerprint}: the clinic's audit log ended here when this "
+        "report was made"
+        if doc.context.fingerprint
+        else ""
+    )
 
     def paint(painter: QPainter, n: int, total: int) -> None:
         if watermark is not None:
@@ -71,6 +79,11 @@ def _decorate(doc: ReportDocument):
         painter.setPen(QPen(ACCENT))
         painter.setFont(report_font(9.5, bold=True))
         left = QRectF(content.left(), top, content.width() * 0.55, 14 * PT)
+        if logo is not None:  # a small mark before the clinic's name, aspect kept, at most 3:1
+            height = 22 * PT
+            width = min(height * logo.width() / max(1, logo.height()), 3 * height)
+            painter.drawImage(QRectF(content.left(), top - 6 * PT, width, height), logo)
+            left.adjust(width + 6 * PT, 0, 0, 0)
         painter.drawText(
             left, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, doc.context.clinic or ""
         )
@@ -96,15 +109,24 @@ def _decorate(doc: ReportDocument):
         foot = QRectF(content.left(), y_foot + 3 * PT, content.width(), 12 * PT)
         made = f"Generated {generated}" + (f" · dn-bodymap {version}" if version else "")
         painter.drawText(foot, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, made)
-        painter.drawText(
-            foot, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, "Confidential patient record"
-        )
+        painter.drawText(foot, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, middle)
+        if fingerprint:
+            below = QRectF(foot.left(), foot.bottom() + 1 * PT, foot.width(), foot.height())
+            painter.drawText(below, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, fingerprint)
         painter.setFont(report_font(7.6, bold=True))
         painter.drawText(
             foot, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"Page {n} of {total}"
         )
 
     return paint
+
+
+def _logo(data: bytes | None) -> QImage | None:
+    """The stored logo as an image; one that will not decode is left out, never an error."""
+    if not data:
+        return None
+    image = QImage.fromData(data)
+    return None if image.isNull() else image
 
 
 def _watermark(doc: ReportDocument):

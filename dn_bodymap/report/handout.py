@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from dn_bodymap.atlas.model import Atlas
 from dn_bodymap.charting.records import Patient
 from dn_bodymap.charting.summaries import SessionRecord
-from dn_bodymap.report.blocks import Boxed, KeyValues, TextBlock, esc, heading, paragraphs
+from dn_bodymap.report.blocks import Boxed, KeyValues, TextBlock, document_title, esc, heading, paragraphs
 from dn_bodymap.report.content import ReportContext, calendar_date, local_time, numbered_marks
 from dn_bodymap.report.flow import A4, UNITS_PER_PT, Block
 
@@ -39,13 +39,7 @@ def handout_blocks(
     width = A4.content.width()
     names, thoracic = _treated(record, atlas)
     advice = post_needling_advice(thoracic=thoracic)
-    title = TextBlock(
-        f'<p style="font-size:{round(17 * PT)}px; font-weight:700; color:#1d4f73">{esc(TITLE)}</p>',
-        width,
-        breakable=False,
-    )
-    title.page_break_before = True
-    title.section_title = TITLE
+    title = document_title(TITLE, width)
     blocks: list[Block] = [
         title,
         KeyValues(

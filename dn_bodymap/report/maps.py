@@ -254,8 +254,9 @@ def paint_figure(
         )
     painter.save()
     painter.setClipRect(box.adjusted(-2 * PT, -2 * PT, 2 * PT, 2 * PT) if region is None else box)
-    # Greyscale muscles: the figure orients, the session's colours carry the findings.
-    options = RenderOptions(layers=FIGURE_LAYERS, greyscale=True)
+    # Greyscale muscles: the figure orients, the session's colours carry the findings. No fibre
+    # hatching: on paper it is noise under the marks, and most of a figure's bytes.
+    options = RenderOptions(layers=FIGURE_LAYERS, greyscale=True, fibres=False)
     xf = paint_view(painter, maps.atlas, view, target, options)
     painter.fillRect(box, QColor(255, 255, 255, 90))
     maps.paint_session(painter, view, xf, letters)

@@ -393,12 +393,46 @@ def load_hazards(atlas: Atlas, path: Path | None = None, landmark_tables=None) -
     return build_hazards(atlas, tables, landmark_tables)
 
 
+#: Bump when the building code changes the zones for the same assets (part of the cache key).
+CACHE_REVISION = "1"
+
+
+def hazards_fingerprint(path: Path | None = None) -> str:
+    """Key of the cached zones: this code's revision, the packaged atlas and the hazard file."""
+    import hashlib
+
+    from dn_bodymap.atlas.loader import assets_fingerprint, code_fingerprint
+
+    digest = hashlib.sha256(CACHE_REVISION.encode())
+    digest.update(assets_fingerprint().encode())
+    digest.update(code_fingerprint(Path(__file__).resolve().parent).encode())
+    digest.update((path or hazards_file()).read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def cached_hazards(atlas: Atlas, path: Path | None = None) -> HazardSet:
+    """Zones of ``path`` on ``atlas`` (the packaged one), from the user cache when possible.
+
+    Building clips every zone on every view (a tenth of a second); the zones and helper areas are
+    pickled like the atlas, under a key that changes with the hazard file or the atlas assets.
+    """
+    from dn_bodymap.atlas.loader import cache_file, read_cached, write_cached
+
+    cache = cache_file("hazards-" + hazards_fingerprint(path))
+    cached = read_cached(cache, tuple)
+    if cached is not None and len(cached) == 2:
+        return HazardSet(atlas, *cached)
+    hazards = load_hazards(atlas, path)
+    write_cached(cache, (hazards.zones, hazards.areas))
+    return hazards
+
+
 @lru_cache(maxsize=1)
 def default_hazards() -> HazardSet:
-    """The packaged hazard zones on the packaged atlas, built once per process."""
+    """The packaged hazard zones on the packaged atlas, built once per process (cached on disk)."""
     from dn_bodymap.atlas.loader import default_atlas
 
-    return load_hazards(default_atlas())
+    return cached_hazards(default_atlas())
 
 
 def zone_sources(zones: Iterable[HazardZone]) -> list[str]:

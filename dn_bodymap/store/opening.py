@@ -81,9 +81,11 @@ def clean_stale_temp_files(db_path: Path, older_than: float = STALE_TEMP_SECONDS
     now = time.time()
     removed: list[Path] = []
     candidates = list(db_path.parent.glob(f".{db_path.name}.*"))
-    folder = backup_dir(db_path)
-    if folder.is_dir():
-        candidates += folder.glob(f".{db_path.stem}-*")
+    from dn_bodymap.store.backup import backup_location  # the chosen folder too (another disk)
+
+    for folder in {backup_dir(db_path), backup_location(db_path)}:
+        if folder.is_dir():
+            candidates += folder.glob(f".{db_path.stem}-*")
     for path in candidates:
         if not path.name.endswith(_TEMP_SUFFIXES):
             continue

@@ -8,6 +8,8 @@ the backstop.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import dataclasses
 import json
@@ -32,7 +34,7 @@ from dn_bodymap.charting.summaries import (
 from dn_bodymap.charting.timestamps import utc_now
 from dn_bodymap.charting.validation import ValidationError
 from dn_bodymap.charting.validation import text as check_text
-from dn_bodymap.store import audit, backup, codec, exchange_io, opening
+from dn_bodymap.store import audit, backup, codec, exchange_io, opening, replica
 from dn_bodymap.store.clock import check_clock_time
 from dn_bodymap.store.connection import (
     apply_pragmas,
@@ -46,6 +48,10 @@ from dn_bodymap.store.locking import WriterLock
 from dn_bodymap.store.migrations import LATEST_VERSION, migrate
 from dn_bodymap.store.paths import ensure_private_dir, make_private
 from dn_bodymap.store.search import like_pattern, search_key
+
+#: The clinic's logo lives in the settings table (base64) and stays small enough to print in a header.
+CLINIC_LOGO_SETTING = "clinic_logo"
+CLINIC_LOGO_MAX_BYTES = 256 * 1024
 
 MAX_SEARCH_CHARS = 200
 _SOFT_DELETABLE = {r.Patient, r.Session, r.Mark, r.PainArea, r.Annotation}
@@ -78,15 +84,13 @@ class SqliteRepository:
         return self._lock is None
 
     def close(self) -> None:
-        """Back up (if this session wrote anything), close the connection, release the lock."""
+        """Close the connection, release the lock. Never a copy (issue #14): the GUI backs up what
+        changed in the background and once more after its window is gone (``backup_if_changed``)."""
         if self.db is None:  # type: ignore[comparison-overlap]
             return
         try:
-            if self._backups and self._wrote:
-                with contextlib.suppress(StoreError):  # never block closing on a failed backup
-                    backup.automatic_backup(self.db.conn, self.path, "close")
-        finally:
             self.db.close()
+        finally:
             self.db = None  # type: ignore[assignment]
             if self._lock is not None:
                 self._lock.release()
@@ -98,8 +102,15 @@ class SqliteRepository:
         self.close()
 
     def backup_now(self) -> Path:
-        """A checked backup copy of the live database (online backup API), rotated with the rest."""
-        return backup.automatic_backup(self.db.conn, self.path, "manual")
+        """A checked backup copy of the live database (online backup API), thinned with the rest."""
+        made = backup.make_backup(self.path, "now", force=True)
+        assert made is not None  # forced
+        return made
+
+    def backup_if_changed(self) -> Path | None:
+        """A checked backup if anything changed since the newest one. Uses its own connection:
+        safe to call from a worker thread (the GUI does, after the window shows)."""
+        return backup.make_backup(self.path, "auto")
 
     @contextlib.contextmanager
     def fictitious_history(self) -> Iterator[None]:
@@ -627,6 +638,35 @@ class SqliteRepository:
             )
             self._audit(at, AuditAction.UPDATE, "setting", key)
 
+    def get_clinic_logo(self) -> bytes | None:
+        """The clinic's logo for report headers (PNG or JPEG), kept in the database it belongs to."""
+        value = self.get_setting(CLINIC_LOGO_SETTING)
+        if not value:
+            return None
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            return None  # a damaged value prints no logo rather than stopping a report
+
+    def set_clinic_logo(self, data: bytes | None) -> None:
+        """Store (or with None, remove) the logo; anything but a small PNG or JPEG is refused."""
+        if data is not None:
+            if len(data) > CLINIC_LOGO_MAX_BYTES:
+                raise ValidationError(
+                    "clinic_logo",
+                    f"is {len(data) // 1024} KB; use an image of at most {CLINIC_LOGO_MAX_BYTES // 1024} KB",
+                )
+            if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+                raise ValidationError("clinic_logo", "must be a PNG or JPEG image")
+        value = base64.b64encode(data).decode("ascii") if data else ""
+        with self._write() as at:
+            self.db.execute(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (CLINIC_LOGO_SETTING, value, at),
+            )
+            self._audit(at, AuditAction.UPDATE, "setting", CLINIC_LOGO_SETTING)
+
     def get_clinician(self) -> r.Clinician | None:
         """The clinician profile of this database, or None before first use."""
         value = self.get_setting("clinician")
@@ -688,6 +728,38 @@ class SqliteRepository:
     def verify_audit(self) -> list[str]:
         return audit.verify_chain(self.db)
 
+    # -- clinic-server replication (dn_bodymap/sync; the rules are in store/replica.py) ---------
+    def sync_state(self) -> tuple[str | None, int, int]:
+        """(workstation id, pushed audit seq, pulled server seq)."""
+        return replica.sync_state(self.db)
+
+    def sync_workstation_id(self) -> str:
+        """This database's identity on the clinic server, made (and saved) on first use."""
+        found = replica.sync_state(self.db)[0]
+        if found:
+            return found
+        with self._write() as at:
+            return replica.ensure_workstation(self.db, at)
+
+    def changes_to_push(self) -> tuple[list[replica.RowChange], int]:
+        """Records changed here since the last push (their rows now), and the audit head covered."""
+        return replica.changes_since(self.db, replica.sync_state(self.db)[1])
+
+    def changes_waiting(self) -> int:
+        """How many records changed here have not reached the clinic server yet."""
+        return len(replica.changes_since(self.db, replica.sync_state(self.db)[1])[0])
+
+    def mark_pushed(self, seq: int) -> None:
+        with self._write() as at:
+            replica.mark_pushed(self.db, seq, at)
+
+    def apply_pulled(
+        self, changes: list[tuple[str, replica.RowChange]], pulled_to: int
+    ) -> replica.ApplySummary:
+        """Others' rows in one transaction with their audit entries and the pull high-water mark."""
+        with self._write() as at:
+            return replica.apply(self.db, changes, pulled_to=pulled_to, at=at)
+
 
 def open_store(
     path: str | Path,
@@ -727,10 +799,18 @@ def open_store(
         opening.make_companions_private(path)
         db = connect(path)
         version = inspect(db, path, check=check and not created)
-        if backups and not created and version > 0:
-            backup.automatic_backup(db.conn, path, "open")
-        apply_pragmas(db)
-        migrate(db, path)
+        if backups and not created and 0 < version < LATEST_VERSION:  # the state before a migration
+            backup.make_backup(path, "open")
+        try:
+            apply_pragmas(db)
+            migrate(db, path)
+        except sqlite3.OperationalError as exc:
+            if version < LATEST_VERSION or "full" not in str(exc):
+                raise
+            db.close()
+            db = None
+            lock.release()
+            return _open_read_only_because(path, actor, "the disk is full")
         repo = SqliteRepository(db, path, actor=actor, lock=lock, backups=backups)
         clinician = repo.get_clinician()
         if clinician is not None and actor == "dn-bodymap":  # the database's clinician writes

@@ -51,6 +51,7 @@ def test_locate_json_and_outside(capsys):
         "side": None,
         "region": None,
         "muscles": [],
+        "unreachable": [],
     }
 
 

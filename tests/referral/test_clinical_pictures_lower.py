@@ -45,10 +45,19 @@ PICTURES = [
     ),
     (
         ["buttock:right"],
-        ["gluteus_maximus", "piriformis"],
+        ["gluteus_maximus"],
+        ALL,
+        "MT",
+        "buttock pain: gluteus maximus",
+    ),
+    (
+        # piriformis refers in a band across the buttock (issue #15), so a whole-buttock drawing no
+        # longer lists it; its full picture spreads from the SI region into the back of the thigh
+        ["sacroiliac:right", "buttock:right", "posterior_thigh:right"],
+        ["piriformis"],
         ALL,
         "ML15",
-        "buttock pain: gluteus maximus, piriformis",
+        "SI region, buttock and back of the thigh ('sciatica'): piriformis",
     ),
     (
         ["coccyx"],

@@ -21,9 +21,18 @@ def test_tiny_pattern_inside_a_big_drawing_does_not_win(mini):
     drawing = PainDrawing.from_regions(atlas, ["chest:left"])
     results = suggest(drawing, ReferralIndex(atlas, library))
     ranks = [r.trigger_point for r in results]
-    assert ranks.index("big.1") < ranks.index("deep_one.1")
+    assert ranks[0] == "big.1"
+    # the tiny pattern lies wholly inside the drawing but explains under 1% of it: not a suggestion
+    assert "deep_one.1" not in ranks
+
+
+def test_a_small_drawing_inside_a_small_pattern_is_explained(mini):
+    atlas, library = mini
+    drawing = PainDrawing()
+    drawing.add("anterior", box(-34, 150, -30, 154))  # exactly the tiny pattern (x < 0: the right side)
+    results = suggest(drawing.clipped(atlas), ReferralIndex(atlas, library))
     tiny = next(r for r in results if r.trigger_point == "deep_one.1")
-    assert tiny.fit > 0.99 and tiny.coverage < 0.05
+    assert tiny.pattern_inside > 0.95 and tiny.coverage > 0.95 and tiny.side is Side.RIGHT
 
 
 def test_essential_weighs_more_than_spillover(mini):
@@ -60,4 +69,5 @@ def test_scores_are_bounded_for_any_rectangle(mini, x, y, w, h):
     except ValueError:
         return  # outside the figure: refused with a message
     for s in suggest(drawing, ReferralIndex(atlas, library)):
-        assert 0 <= s.score <= 1.0001 and 0 <= s.coverage <= 1.0001 and 0 <= s.fit <= 1.0001
+        for value in (s.score, s.coverage, s.fit, s.pattern_inside, s.prior):
+            assert 0 <= value <= 1.0001

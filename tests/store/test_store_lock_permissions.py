@@ -56,6 +56,7 @@ def test_new_database_and_folder_are_owner_only(tmp_path: Path) -> None:
     try:
         with open_store(path, backups=True) as repo:
             repo.add_patient(make_patient())
+            repo.backup_if_changed()  # closing never copies; the app calls this
             for suffix in ("", "-wal", "-shm", ".lock"):
                 p = path.with_name(path.name + suffix)
                 if p.exists():

@@ -82,6 +82,7 @@ def test_damaged_database_is_refused_with_backup_hint(tmp_path: Path) -> None:
     s = repo.create_session(Session(patient_id=repo.add_patient(make_patient()).id, clinician="Dr"))
     for _ in range(300):
         repo.add_mark(make_mark(s, notes="padding " * 20))
+    repo.backup_if_changed()  # closing never copies; the app calls this
     repo.close()
     data = bytearray(path.read_bytes())
     page = 4096

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dn_bodymap.charting.errors import ConflictError, RecordError
 from dn_bodymap.charting.ids import SessionId
@@ -26,11 +26,17 @@ from dn_bodymap.charting.repository import Repository
 from dn_bodymap.safety.assess import Assessment, assess
 from dn_bodymap.safety.levels import highest, label, needs_acknowledgement, rank
 from dn_bodymap.safety.patient import Patient as Factors
-from dn_bodymap.safety.session import SessionWarning, review_assessments
+from dn_bodymap.safety.session import SessionReview, SessionWarning, review_assessments
+
+if TYPE_CHECKING:
+    from dn_bodymap.charting.editing.session_model import SessionModel
 
 #: Fields whose change puts a mark on another site: it is assessed again.
 SITE_FIELDS = ("view", "x", "y", "side", "muscle_id")
 MESSAGE_LIMIT = 4000
+#: Assessed sites kept: well above the marks of the largest session, so that the session rules,
+#: which look at every mark on each check, never assess a site twice.
+CACHE_LIMIT = 50_000
 
 Assessor = Callable[[str, tuple[float, float], Factors], Assessment]
 
@@ -139,12 +145,17 @@ class HazardRule:
         *,
         assessor: Assessor | None = None,
         labeller: Callable[[Mark], str] | None = None,
+        model: SessionModel | None = None,
     ) -> None:
         self.repo = repo
         self.session_id = session_id
+        #: The open session in memory: when set, checks read marks and acknowledgements from it
+        #: instead of listing the whole session from the repository on every mark write.
+        self.model = model
         self.assessor: Assessor = assessor or (lambda view, point, factors: assess(view, point, factors))
         self.labeller = labeller or default_label
-        self._cache: dict[tuple[Any, ...], Assessment] = {}
+        self._cache: dict[Factors, dict[tuple[str, float, float], Assessment]] = {}
+        self._review: tuple[tuple[int, Factors], SessionReview] | None = None
 
     def factors(self) -> Factors:
         session = self.repo.get_session(self.session_id)
@@ -152,12 +163,39 @@ class HazardRule:
 
     def assess(self, view: str, x: float, y: float, factors: Factors | None = None) -> Assessment:
         factors = factors if factors is not None else self.factors()
-        key = (str(view), x, y, factors)
-        if key not in self._cache:
-            if len(self._cache) > 2000:
+        sites = self._sites(factors)
+        key = (str(view), x, y)
+        found = sites.get(key)
+        if found is None:
+            if len(sites) > CACHE_LIMIT:
+                sites.clear()
+            found = sites[key] = self.assessor(key[0], (x, y), factors)
+        return found
+
+    def _sites(self, factors: Factors) -> dict[tuple[str, float, float], Assessment]:
+        """The assessed sites for these factors (a change of screening answers starts afresh)."""
+        sites = self._cache.get(factors)
+        if sites is None:
+            if len(self._cache) >= 4:
                 self._cache.clear()
-            self._cache[key] = self.assessor(str(view), (x, y), factors)
-        return self._cache[key]
+            sites = self._cache[factors] = {}
+        return sites
+
+    def live_review(self, factors: Factors | None = None) -> SessionReview:
+        """The session rules over the session's live marks, each site assessed once; with a model,
+        kept until the marks or the factors change."""
+        factors = factors if factors is not None else self.factors()
+        key = (self.model.version, factors) if self.model is not None else None
+        if key is not None and self._review is not None and self._review[0] == key:
+            return self._review[1]
+        sites = self._sites(factors)
+        review = review_assessments(
+            sites.get((str(m.view), m.x, m.y)) or self.assess(str(m.view), m.x, m.y, factors)
+            for m in self._live_marks()
+        )
+        if key is not None:
+            self._review = (key, review)
+        return review
 
     def need(
         self, mark: Mark, others: Iterable[Mark] | None = None, factors: Factors | None = None
@@ -167,10 +205,13 @@ class HazardRule:
         site = self.assess(str(mark.view), mark.x, mark.y, factors)
         warnings: tuple[SessionWarning, ...] = ()
         if site.thoracic:
-            if others is None:
-                others = self.repo.list_marks(self.session_id)
-            around = [self.assess(str(m.view), m.x, m.y, factors) for m in others if m.id != mark.id]
-            before = {w.id for w in review_assessments(around).warnings}
+            if others is None and self.model is not None and self.model.mark(mark.id) is None:
+                current = self.live_review(factors)  # a new mark: the session as it stands
+                around, before = list(current.assessments), {w.id for w in current.warnings}
+            else:
+                others = others if others is not None else self._live_marks()
+                around = [self.assess(str(m.view), m.x, m.y, factors) for m in others if m.id != mark.id]
+                before = {w.id for w in review_assessments(around).warnings}
             warnings = tuple(w for w in review_assessments([*around, site]).warnings if w.id not in before)
         need = AcknowledgementNeed(mark, self.labeller(mark), site, warnings)
         return need if needs_acknowledgement(need.level) else None
@@ -187,18 +228,28 @@ class HazardRule:
             if mark.session_id != self.session_id:
                 raise ConflictError(f"mark {mark.id} belongs to another session than the one being edited")
         factors = self.factors()
-        live = list(others) if others is not None else self.repo.list_marks(self.session_id)
+        live = list(others) if others is not None else self._live_marks()
         entering_ids = {m.id for m in entering}
         around = [m for m in live if m.id not in entering_ids]
-        acks = [*self.repo.list_acknowledgements(self.session_id), *supplied]
+        acks = [*self.stored_acknowledgements(), *supplied]
+        # The first of new marks is checked against the session as it stands (its review cached).
+        as_it_stands = others is None and self.model is not None and len(around) == len(live)
         missing: list[AcknowledgementNeed] = []
-        for mark in entering:
-            need = self.need(mark, around, factors)
+        for i, mark in enumerate(entering):
+            need = self.need(mark, None if i == 0 and as_it_stands else around, factors)
             if need is not None and not any(need.covered_by(a) for a in acks):
                 missing.append(need)
             around.append(mark)
         if missing:
             raise AcknowledgementRequired(missing)
+
+    def _live_marks(self) -> list[Mark]:
+        return self.model.marks() if self.model is not None else self.repo.list_marks(self.session_id)
+
+    def stored_acknowledgements(self) -> list[HazardAcknowledgement]:
+        if self.model is not None:
+            return self.model.acknowledgements()
+        return self.repo.list_acknowledgements(self.session_id)
 
     def stamp_depth(self, mark: Mark) -> Mark:
         """The mark with its depth warning set (or cleared) for the depth and needle length entered."""
@@ -253,7 +304,7 @@ class RuleBoundRepository:
         ack = self._ack(mark, acknowledgement)
         self.rule.require([mark], [ack] if ack else [])
         self.used_supplied |= acknowledgement is None and ack is not None
-        return self._repo.add_mark(self.rule.stamp_depth(with_technique(mark, ack)), ack)
+        return self._wrote(self._repo.add_mark(self.rule.stamp_depth(with_technique(mark, ack)), ack), ack)
 
     def update_mark(self, mark: Mark, acknowledgement: HazardAcknowledgement | None = None) -> Mark:
         before = self._repo.get_mark(mark.id)
@@ -263,20 +314,33 @@ class RuleBoundRepository:
         else:
             ack = acknowledgement  # an unchanged site: nothing to acknowledge, store only what was given
         self.used_supplied |= acknowledgement is None and ack is not None
-        return self._repo.update_mark(self.rule.stamp_depth(with_technique(mark, ack)), ack)
+        return self._wrote(self._repo.update_mark(self.rule.stamp_depth(with_technique(mark, ack)), ack), ack)
+
+    def _wrote(self, mark: Mark, ack: HazardAcknowledgement | None) -> Mark:
+        """Keep the rule's model in step within a command (a batch or macro checks mark after mark)."""
+        if self.rule.model is not None:
+            self.rule.model.wrote_mark(mark)
+            if ack is not None:
+                self.rule.model.wrote_acknowledgement(ack)
+        return mark
+
+    def delete_mark(self, mark_id: Any) -> None:
+        self._repo.delete_mark(mark_id)
+        if self.rule.model is not None:
+            self.rule.model.deleted_mark(mark_id)
 
     def restore_mark(self, mark_id: Any) -> Mark:
         mark = self._repo.get_mark(mark_id, include_deleted=True)
         ack = self.supplied.get(mark.id)
         self.rule.require([mark], [ack] if ack else [])
         restored = self._repo.restore_mark(mark_id)
-        if ack is not None and not any(
-            a.id == ack.id for a in self._repo.list_acknowledgements(self.rule.session_id)
-        ):
+        if ack is not None and not any(a.id == ack.id for a in self.rule.stored_acknowledgements()):
             try:
                 self._repo.add_acknowledgement(ack)
             except Exception:
                 self._repo.delete_mark(mark_id)  # never leave the mark back without its acknowledgement
                 raise
             self.used_supplied = True
-        return restored
+        else:
+            ack = None
+        return self._wrote(restored, ack)

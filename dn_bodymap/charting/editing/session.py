@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from dn_bodymap.charting.editing.commands import Changes, Command
-from dn_bodymap.charting.editing.hazard_rule import HazardRule, RuleBoundRepository
+from dn_bodymap.charting.editing.hazard_rule import AcknowledgementRequired, HazardRule, RuleBoundRepository
+from dn_bodymap.charting.editing.session_model import SessionModel
 from dn_bodymap.charting.ids import SessionId
 from dn_bodymap.charting.records import HazardAcknowledgement
 from dn_bodymap.charting.repository import Repository
@@ -25,6 +26,9 @@ class EditingSession:
     enters or changes (apply, undo or redo alike) only with an acknowledgement of this session, else
     ``AcknowledgementRequired`` is raised and nothing changes. The caller asks the clinician and runs
     the same action again with ``acknowledgements``.
+
+    ``model`` holds the session's records in memory, brought up to date from each command's
+    ``Changes`` before listeners hear of them, so readers never list the whole session again.
     """
 
     def __init__(
@@ -36,7 +40,10 @@ class EditingSession:
     ) -> None:
         self.repo = repo
         self.session_id = session_id
+        self.model = SessionModel(repo, session_id)
         self.rule = rule or HazardRule(repo, session_id)
+        if self.rule.model is None:
+            self.rule.model = self.model
         self._bound = RuleBoundRepository(repo, self.rule)
         self._undo: list[Command] = []
         self._redo: list[Command] = []
@@ -49,6 +56,7 @@ class EditingSession:
         self._listeners.append(listener)
 
     def _announce(self, changes: Changes, initiator: object | None) -> None:
+        self.model.apply(changes)
         for listener in list(self._listeners):
             listener(changes, initiator)
 
@@ -67,7 +75,13 @@ class EditingSession:
 
     def _run(self, step: Callable[[Repository], Changes], acks: Iterable[HazardAcknowledgement]) -> Changes:
         with self._acknowledged(acks) as bound:
-            changes = step(bound)  # type: ignore[arg-type]
+            try:
+                changes = step(bound)  # type: ignore[arg-type]
+            except AcknowledgementRequired:
+                raise  # refused before writing (a batch or macro undoes its own earlier parts)
+            except Exception:
+                self.model.invalidate()  # what a failed command left is read again when next asked
+                raise
             if bound.used_supplied:
                 changes = changes | Changes(acknowledgements=True)
         return changes

@@ -1,22 +1,26 @@
-"""Rank library trigger points by how well their referral patterns explain a pain drawing.
+"""Rank muscles by how well their referral patterns explain a pain drawing, and how often they cause it.
 
-Scoring (documented in docs/referral.md). For each trigger point and side, over the views the
-drawing uses, with spillover weighted W_S = 0.4 against essential 1.0 (the T&S solid/stippled
-convention, referral.md §5):
+Scoring (documented in docs/referral.md). The drawing is first simplified to 0.5 atlas units (far
+below what a finger or a mouse can draw; it keeps the same ranking and saves most of the GEOS
+time). For each trigger point and side, over the views the drawing uses, with spillover weighted
+W_S = 0.4 against essential 1.0 (the T&S solid/stippled convention, referral.md §5):
 
-- explained  = |D ∩ E| + W_S · |D ∩ (S − E)|     (area of the drawing the pattern explains)
-- coverage   = explained / |D|                    (share of the drawing explained)
-- fit        = explained / (|E| + W_S · |S − E|)  (share of the pattern inside the drawing)
-- score      = F_β(coverage, fit) with β = 1.5    (explaining the drawing matters more)
+- explained      = |D ∩ E| + W_S · |D ∩ (S − E)|     (area of the drawing the pattern explains)
+- coverage       = explained / |D|                    (share of the drawing explained)
+- pattern_inside = explained / (|E| + W_S · |S − E|)  (share of the pattern inside the drawing)
+- fit            = F_β(coverage, pattern_inside), β = 1.5 (explaining the drawing matters more)
+- score          = fit · prior                        (prior: prior.py, how often it is the cause)
 
-A tiny pattern inside a large drawing has fit 1 but coverage near 0, so it cannot win; a huge
-pattern over a small drawing has the opposite problem. A muscle's score is its best trigger point.
+A tiny pattern inside a large drawing has pattern_inside 1 but coverage near 0, so it cannot win; a
+huge pattern over a small drawing has the opposite problem. A muscle is listed once: its best
+trigger point and side, with every side whose best score reaches half of that (a midline drawing
+lists left and right together).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import shapely
 from shapely import STRtree
@@ -25,23 +29,58 @@ from shapely.geometry.base import BaseGeometry
 from dn_bodymap.atlas.model import Atlas, Side
 from dn_bodymap.atlas.trigger_points import Library, TriggerPoint
 from dn_bodymap.charting.referral.drawing import PainDrawing
+from dn_bodymap.charting.referral.prior import DEFAULT_PRIOR, Prior, packaged_priors
 
 SPILLOVER_WEIGHT = 0.4
 BETA = 1.5
+#: Drawings are simplified to this tolerance (atlas units; the figure is ~1000 high) before scoring.
+SIMPLIFY_TOLERANCE = 0.5
+#: Outlines with fewer vertices than this are scored as drawn (nothing to gain).
+SIMPLIFY_MIN_VERTICES = 64
+#: A pattern that explains less than this share of the drawing (a sliver along a shared edge) is
+#: not a suggestion.
+MIN_SHARE = 0.01
+#: A further side of a muscle is listed when its score reaches this share of the best side's.
+SIDE_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
+    """One muscle. ``side`` is the best-fitting side (whose pattern a click shows); ``sides`` all the
+    sides its patterns explain, best first."""
+
     muscle: str
     muscle_name: str
     trigger_point: str
     side: Side
+    sides: tuple[Side, ...]
     score: float
-    coverage: float
     fit: float
+    prior: float
+    prior_source: str | None
+    prior_basis: str
+    coverage: float
+    pattern_inside: float
     essential_share: float
     spillover_share: float
     explanation: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "muscle": self.muscle,
+            "name": self.muscle_name,
+            "sides": [str(s) for s in self.sides],
+            "trigger_point": self.trigger_point,
+            "side": str(self.side),
+            "score": self.score,
+            "fit": self.fit,
+            "prior": self.prior,
+            "prior_source": self.prior_source,
+            "prior_basis": self.prior_basis,
+            "coverage": self.coverage,
+            "pattern_inside": self.pattern_inside,
+            "explanation": self.explanation,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +99,10 @@ class ReferralIndex:
     from a worker thread and one from the UI thread build it once.
     """
 
-    def __init__(self, atlas: Atlas, library: Library) -> None:
+    def __init__(self, atlas: Atlas, library: Library, priors: dict[str, Prior] | None = None) -> None:
         self.atlas = atlas
         self.library = library
+        self._priors = priors
         self._tables: _Tables | None = None
         self._lock = threading.Lock()
 
@@ -74,6 +114,9 @@ class ReferralIndex:
     def entries(self) -> list[_ZoneEntry]:
         return self._built().entries
 
+    def prior(self, trigger_point: str) -> Prior:
+        return self._built().priors.get(trigger_point, DEFAULT_PRIOR)
+
     @property
     def pattern_size(self) -> dict[tuple[str, Side], dict[str, float]]:
         return self._built().pattern_size
@@ -83,7 +126,8 @@ class ReferralIndex:
         if tables is None:
             with self._lock:
                 if self._tables is None:
-                    self._tables = _Tables.build(self.library)
+                    priors = packaged_priors() if self._priors is None else self._priors
+                    self._tables = _Tables.build(self.library, priors)
                 tables = self._tables
         return tables
 
@@ -102,17 +146,18 @@ class _Tables:
     pattern_size: dict[tuple[str, Side], dict[str, float]]
     by_view: dict[str, list[int]]
     trees: dict[str, STRtree]
+    priors: dict[str, Prior]
 
     @staticmethod
-    def build(library: Library) -> _Tables:
+    def build(library: Library, priors: dict[str, Prior]) -> _Tables:
         entries: list[_ZoneEntry] = []
         pattern_size: dict[tuple[str, Side], dict[str, float]] = {}
         for tp in library.instances.values():
             views = {z.view for z in tp.essential} | {z.view for z in tp.spillover}
             sizes: dict[str, float] = {}
             for view in views:
-                ess = tp.zone_geometry("essential", view)
-                spill = tp.zone_geometry("spillover", view).difference(ess)
+                ess = _coarse(tp.zone_geometry("essential", view))
+                spill = _coarse(tp.zone_geometry("spillover", view).difference(ess))
                 shapely.prepare(ess)
                 entries.append(_ZoneEntry(tp, view, ess, spill))
                 sizes[view] = ess.area + SPILLOVER_WEIGHT * spill.area
@@ -124,12 +169,31 @@ class _Tables:
             view: STRtree([shapely.union(entries[i].essential, entries[i].spill_only) for i in idx])
             for view, idx in by_view.items()
         }
-        return _Tables(entries, pattern_size, by_view, trees)
+        return _Tables(entries, pattern_size, by_view, trees, priors)
+
+
+def _coarse(geom: BaseGeometry) -> BaseGeometry:
+    """A zone at scoring resolution, like the drawings it is compared with."""
+    out = shapely.simplify(geom, SIMPLIFY_TOLERANCE, preserve_topology=True)
+    return geom if out.is_empty else out
+
+
+def simplified(drawing: PainDrawing) -> PainDrawing:
+    """The drawing at scoring resolution (SIMPLIFY_TOLERANCE), keeping valid polygons."""
+    out = PainDrawing()
+    for view in drawing.views():
+        geom = drawing.areas[view]
+        if shapely.get_num_coordinates(geom) > SIMPLIFY_MIN_VERTICES:
+            coarse = shapely.simplify(geom, SIMPLIFY_TOLERANCE, preserve_topology=True)
+            geom = coarse if not coarse.is_empty else geom
+        out.areas[view] = geom
+    return out
 
 
 def suggest(
     drawing: PainDrawing, index: ReferralIndex, top: int = 10, use_index: bool = True
 ) -> list[Suggestion]:
+    drawing = simplified(drawing)
     views = drawing.views()
     drawn_area = sum(drawing.areas[v].area for v in views)
     if drawn_area <= 0:
@@ -142,52 +206,99 @@ def suggest(
         shapely.prepare(geom)
         for entry in index.candidates(view, geom, use_index):
             key = (entry.tp.id, entry.tp.side)
-            e = geom.intersection(entry.essential).area if not entry.essential.is_empty else 0.0
-            s = geom.intersection(entry.spill_only).area if not entry.spill_only.is_empty else 0.0
-            if e <= 0 and s <= 0:
+            e, s = _overlap(geom, entry.essential), _overlap(geom, entry.spill_only)
+            if e + SPILLOVER_WEIGHT * s < MIN_SHARE * drawn_area:
                 continue
             tps[key] = entry.tp
             explained_e[key] = explained_e.get(key, 0.0) + e
             explained_s[key] = explained_s.get(key, 0.0) + s
-    best: dict[tuple[str, Side], Suggestion] = {}
+    # the best trigger point per muscle and side
+    best: dict[tuple[str, Side], tuple[float, Suggestion]] = {}
     for key, tp in tps.items():
         e, s = explained_e[key], explained_s[key]
         explained = e + SPILLOVER_WEIGHT * s
         size = sum(index.pattern_size[key].get(v, 0.0) for v in views)
         coverage = explained / drawn_area
-        fit = explained / size if size > 0 else 0.0
-        score = _f_beta(coverage, fit)
+        inside = explained / size if size > 0 else 0.0
+        fit = _f_beta(coverage, inside)
+        prior = index.prior(tp.id)
+        score = fit * prior.weight
         muscle_key = (tp.muscle, tp.side)
-        if muscle_key in best and best[muscle_key].score >= score:
+        if muscle_key in best and best[muscle_key][0] >= score:
             continue
-        name = index.atlas.muscles[tp.muscle].name
-        best[muscle_key] = Suggestion(
-            muscle=tp.muscle,
-            muscle_name=name,
-            trigger_point=tp.id,
-            side=tp.side,
-            score=round(score, 4),
-            coverage=round(coverage, 4),
-            fit=round(fit, 4),
-            essential_share=round(e / drawn_area, 4),
-            spillover_share=round(SPILLOVER_WEIGHT * s / drawn_area, 4),
-            explanation=_explain(tp, coverage, fit, e / drawn_area, SPILLOVER_WEIGHT * s / drawn_area),
+        ess, spill = e / drawn_area, SPILLOVER_WEIGHT * s / drawn_area
+        best[muscle_key] = (
+            score,
+            Suggestion(
+                muscle=tp.muscle,
+                muscle_name=index.atlas.muscles[tp.muscle].name,
+                trigger_point=tp.id,
+                side=tp.side,
+                sides=(tp.side,),
+                score=round(score, 4),
+                fit=round(fit, 4),
+                prior=prior.rate,
+                prior_source=prior.source,
+                prior_basis=prior.basis,
+                coverage=round(coverage, 4),
+                pattern_inside=round(inside, 4),
+                essential_share=round(ess, 4),
+                spillover_share=round(spill, 4),
+                explanation=_explain(tp, coverage, inside, ess, spill, fit, prior, score),
+            ),
         )
-    ranked = sorted(best.values(), key=lambda s: (-s.score, s.muscle, s.side))
-    return ranked[: max(0, top)]
+    # one suggestion per muscle, with the sides it explains
+    by_muscle: dict[str, list[tuple[float, Suggestion]]] = {}
+    for (muscle, _side), pair in best.items():
+        by_muscle.setdefault(muscle, []).append(pair)
+    merged: list[tuple[float, Suggestion]] = []
+    for pairs in by_muscle.values():
+        pairs.sort(key=lambda p: (-round(p[0], 4), str(p[1].side)))  # a tie lists left first
+        top_score, lead = pairs[0]
+        sides = tuple(s.side for sc, s in pairs if sc >= SIDE_SHARE * top_score)
+        if len(sides) > 1:
+            both = f"({' and '.join(str(s) for s in sides)} sides)"
+            text = lead.explanation.replace(f"({lead.side} side)", both, 1)
+            lead = replace(lead, sides=sides, explanation=text)
+        merged.append((top_score, lead))
+    merged.sort(key=lambda p: (-p[0], p[1].muscle))
+    return [s for _, s in merged[: max(0, top)]]
 
 
-def _f_beta(coverage: float, fit: float) -> float:
-    if coverage <= 0 or fit <= 0:
+def _overlap(drawing: BaseGeometry, zone: BaseGeometry) -> float:
+    """|drawing ∩ zone|; a zone inside the (prepared) drawing costs no overlay."""
+    if zone.is_empty:
+        return 0.0
+    if drawing.contains(zone):
+        return zone.area
+    return drawing.intersection(zone).area
+
+
+def _f_beta(coverage: float, inside: float) -> float:
+    if coverage <= 0 or inside <= 0:
         return 0.0
     b2 = BETA * BETA
-    return (1 + b2) * coverage * fit / (b2 * fit + coverage)
+    return (1 + b2) * coverage * inside / (b2 * inside + coverage)
 
 
-def _explain(tp: TriggerPoint, coverage: float, fit: float, ess: float, spill: float) -> str:
+def _explain(
+    tp: TriggerPoint,
+    coverage: float,
+    inside: float,
+    ess: float,
+    spill: float,
+    fit: float,
+    prior: Prior,
+    score: float,
+) -> str:
     side = f"{tp.side} " if tp.side is not Side.MIDLINE else ""
+    if prior.published:
+        how_often = f"prior {prior.rate:.2f} ({prior.basis} [{prior.source}])"
+    else:
+        how_often = f"prior {prior.rate:.2f} ({prior.basis})"
     return (
         f"{tp.label} ({side}side) explains {coverage:.0%} of the drawing "
         f"(essential zone {ess:.0%}, spillover {spill:.0%}); "
-        f"{1 - min(fit, 1.0):.0%} of its pattern lies outside the drawing."
+        f"{1 - min(inside, 1.0):.0%} of its pattern lies outside the drawing. "
+        f"Fit {fit:.2f} × {how_often} = score {score:.2f}."
     )

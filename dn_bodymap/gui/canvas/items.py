@@ -70,6 +70,7 @@ class MarkItem(QGraphicsObject):
         self.level: str | None = None
         self.active = True
         self.faded = False
+        self.source_id: str | None = None  # a faded mark: the previous session's mark it shows
         self._press_pos: QPointF | None = None
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsSelectable

@@ -19,6 +19,7 @@ class BodyMapScene(QGraphicsScene):
     markMoved = Signal(str, QPointF, QPointF)
     annotationMoved = Signal(str, QPointF, QPointF)  # a note dragged: id, from, to (Qt naming)
     noteEditRequested = Signal(str)
+    takeOverRequested = Signal(str)  # a faded previous-session mark to bring in: its mark id
 
     def __init__(self, atlas: Atlas, view: str, options: RenderOptions) -> None:
         super().__init__()
@@ -45,8 +46,11 @@ class BodyMapScene(QGraphicsScene):
             item.moved.connect(self.markMoved)
             self.addItem(item)
             self.marks[mark_id] = item
-        item.setPos(QPointF(x, y))
-        item.set_state(label, level, active)
+        pos = QPointF(x, y)
+        if item.pos() != pos:  # also puts back a mark dragged where it could not go
+            item.setPos(pos)
+        if (item.label, item.level, item.active, item.faded) != (label, level, active, False):
+            item.set_state(label, level, active)  # an unchanged item is left alone (no repaint)
         return item
 
     def remove_mark(self, mark_id: str) -> None:
@@ -105,21 +109,32 @@ class BodyMapScene(QGraphicsScene):
 
     # -- previous session as a faded overlay --------------------------------------------------
     def set_overlay(
-        self, marks: list[tuple[float, float, str]], areas: list[tuple[BaseGeometry, str]]
+        self,
+        marks: list[tuple[float, float, str, str | None]],
+        areas: list[tuple[BaseGeometry, str]],
     ) -> None:
+        """marks: (x, y, label, previous mark id or None); a mark with an id can be taken over."""
         for item in [*self.overlay_marks, *self.overlay_areas]:
             self.removeItem(item)
         self.overlay_marks, self.overlay_areas = [], []
-        for x, y, label in marks:
+        for x, y, label, source_id in marks:
             item = MarkItem("overlay")
+            item.source_id = source_id
             item.setPos(QPointF(x, y))
-            item.set_state(f"Previous session: {label}", None, True, faded=True)
+            hint = "\nDouble-click or right-click to take it over" if source_id else ""
+            item.set_state(f"Previous session: {label}{hint}", None, True, faded=True)
             self.addItem(item)
             self.overlay_marks.append(item)
         for geom, quality in areas:
             item = PainAreaItem("overlay", geom, quality, faded=True)
             self.addItem(item)
             self.overlay_areas.append(item)
+
+    def overlay_mark_at(self, item) -> MarkItem | None:
+        """The faded previous-session mark that can be taken over, if ``item`` is one."""
+        if isinstance(item, MarkItem) and item.faded and item.source_id and item.isVisible():
+            return item
+        return None
 
     def set_overlay_visible(self, visible: bool) -> None:
         for item in [*self.overlay_marks, *self.overlay_areas]:

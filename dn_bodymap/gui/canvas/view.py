@@ -5,8 +5,17 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPen, QWheelEvent
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QWidget
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QMenu, QWidget
 
 from dn_bodymap.gui.canvas.items import ArrowItem, MarkItem, NoteItem, PainAreaItem
 from dn_bodymap.gui.canvas.scene import BodyMapScene
@@ -151,6 +160,9 @@ class BodyMapView(QGraphicsView):
             event.accept()
             return
         if self.tool == Tool.MARK:
+            if self.body_scene.overlay_mark_at(item) is not None:
+                event.accept()  # a faded previous mark: double-click takes it over, a click places nothing
+                return
             if (
                 isinstance(item, MarkItem | PainAreaItem | ArrowItem | NoteItem)
                 and item.isEnabled()
@@ -167,6 +179,36 @@ class BodyMapView(QGraphicsView):
         self._stroke = [(p.x(), p.y())]
         self._start_preview()
         event.accept()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """With the trigger-point tool a double-click on a faded mark takes it over (other tools
+        have already drawn on the first click; their way is the context menu)."""
+        faded = self.body_scene.overlay_mark_at(self._item_at(event))
+        if faded is not None and self.tool == Tool.MARK and event.button() == Qt.MouseButton.LeftButton:
+            event.accept()
+            self.body_scene.takeOverRequested.emit(faded.source_id)
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def overlay_menu(self, item) -> QMenu | None:
+        """The context menu of a faded previous-session mark (None for anything else)."""
+        faded = self.body_scene.overlay_mark_at(item)
+        if faded is None:
+            return None
+        menu = QMenu(self)
+        action = menu.addAction("Take over this mark")
+        action.setToolTip("Bring this mark of the previous session into this one (hazards are asked again)")
+        source = faded.source_id
+        action.triggered.connect(lambda: self.body_scene.takeOverRequested.emit(source))
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.overlay_menu(self.itemAt(event.pos()))
+        if menu is None:
+            super().contextMenuEvent(event)
+            return
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._panning is not None:

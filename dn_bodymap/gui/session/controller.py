@@ -58,7 +58,7 @@ from dn_bodymap.charting.records import Annotation, HazardAcknowledgement, Mark,
 from dn_bodymap.charting.repository import Repository
 from dn_bodymap.safety.assess import Assessment
 from dn_bodymap.safety.levels import label
-from dn_bodymap.safety.session import SessionReview, review_assessments
+from dn_bodymap.safety.session import SessionReview
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +119,7 @@ class SessionController(QObject):
         self.pain_quality = "ache"
         self.brush_width = 14.0
         self.linked_mark: str | None = None
+        self._labels: dict[tuple[str | None, str], str] = {}  # (muscle, side) → label, for the lists
 
     # -- reading ----------------------------------------------------------------------------
     @property
@@ -129,27 +130,32 @@ class SessionController(QObject):
     def is_signed(self) -> bool:
         return str(self.session.status) == "signed"
 
+    # The session's records come from the editing session's in-memory model, kept in step by each
+    # command's changes: a click does not list and decode the whole session again.
     def marks(self) -> list[Mark]:
-        return self.repo.list_marks(self.session_id)  # type: ignore[arg-type]
+        return self.editing.model.marks()
+
+    def mark(self, mark_id: str) -> Mark:
+        """A live mark of this session (the repository's NotFoundError when there is none)."""
+        found = self.editing.model.mark(mark_id)
+        return found if found is not None else self.repo.get_mark(mark_id)  # type: ignore[arg-type]
 
     def pain_areas(self) -> list[PainArea]:
-        return self.repo.list_pain_areas(self.session_id)  # type: ignore[arg-type]
+        return self.editing.model.pain_areas()
 
     def annotations(self) -> list[Annotation]:
-        return self.repo.list_annotations(self.session_id)  # type: ignore[arg-type]
+        return self.editing.model.annotations()
 
     def acknowledgements(self) -> list[HazardAcknowledgement]:
-        return self.repo.list_acknowledgements(self.session_id)  # type: ignore[arg-type]
+        return self.editing.model.acknowledgements()
 
     def _site_review(self) -> SessionReview:
         """The session rules over every mark, each site assessed (and cached) by the core's rule."""
-        rule = self.editing.rule
-        factors = rule.factors()
-        return review_assessments(rule.assess(str(m.view), m.x, m.y, factors) for m in self.marks())
+        return self.editing.rule.live_review()
 
     def session_warnings(self) -> tuple[list[str], int]:
         """Session rules over every mark: warnings (with sources) and the count of high-level sites."""
-        if not self.marks():
+        if not self.editing.model.marks_by_id:
             return [], 0
         review = self._site_review()
         texts = [f"{w.message} [{', '.join(w.sources)}]" for w in review.warnings]
@@ -300,7 +306,7 @@ class SessionController(QObject):
         if assessment.hazards:
             summary = "; ".join(f"{h.structure} ({label(h.level)})" for h in assessment.hazards)
             self.message.emit(f"Hazard here: {summary}")
-        return self.repo.get_mark(mark.id)  # type: ignore[arg-type]
+        return self.mark(mark.id)
 
     def copy_marks(self, marks: Iterable[Mark], text: str = "Copy trigger points") -> list[Mark]:
         """Earlier marks brought into this session (copy from a previous session, a faded-overlay
@@ -335,7 +341,7 @@ class SessionController(QObject):
         return copied[0] if copied else None
 
     def move_mark(self, mark_id: str, x: float, y: float) -> bool:
-        before = self.repo.get_mark(mark_id)  # type: ignore[arg-type]
+        before = self.mark(mark_id)
         ident = self.identify(before.view, x, y)
         if ident is None:
             self.refused.emit("A mark cannot be moved outside the figure.")
@@ -363,7 +369,7 @@ class SessionController(QObject):
     def _arrows_from(self, mark_id: str, change) -> list[Command]:
         """Commands that keep the arrows drawn from a mark attached to it."""
         out: list[Command] = []
-        for a in self.repo.list_annotations(self.session_id):  # type: ignore[arg-type]
+        for a in self.annotations():
             if str(a.kind) == "arrow" and a.mark_id == mark_id:
                 new = change(a)
                 out.append(
@@ -392,7 +398,7 @@ class SessionController(QObject):
             )
             self.changed.emit(Changes(marks=frozenset({mark_id})), None)  # put the box back
             return False
-        before = self.repo.get_mark(mark_id)  # type: ignore[arg-type]
+        before = self.mark(mark_id)
         try:
             after = dataclasses.replace(before, **fields)
         except ValueError as exc:
@@ -404,7 +410,7 @@ class SessionController(QObject):
         if not ok:
             self.changed.emit(Changes(marks=frozenset({mark_id})), None)  # put the fields back
             return False
-        self._warn_depth(before, self.repo.get_mark(mark_id))  # type: ignore[arg-type]
+        self._warn_depth(before, self.mark(mark_id))
         return True
 
     def _warn_depth(self, before: Mark, after: Mark) -> None:
@@ -415,7 +421,7 @@ class SessionController(QObject):
             self.message.emit(after.depth_warning)
 
     def delete_mark(self, mark_id: str) -> bool:
-        delete = DeleteMark(self.repo.get_mark(mark_id))  # type: ignore[arg-type]
+        delete = DeleteMark(self.mark(mark_id))
         followers = self._arrows_from(mark_id, lambda a: None)  # its arrows go with it
         return self._execute(Macro([*followers, delete], "Delete trigger point") if followers else delete)
 
@@ -623,12 +629,16 @@ class SessionController(QObject):
 
     # -- labels -----------------------------------------------------------------------------
     def _mark_label(self, mark: Mark) -> str:
-        name = (
-            self.atlas.muscles[mark.muscle_id].name
-            if mark.muscle_id in self.atlas.muscles
-            else "Unidentified"
-        )
-        return f"{name} ({mark.side})"
+        key = (mark.muscle_id, str(mark.side))
+        found = self._labels.get(key)
+        if found is None:
+            name = (
+                self.atlas.muscles[mark.muscle_id].name
+                if mark.muscle_id in self.atlas.muscles
+                else "Unidentified"
+            )
+            found = self._labels[key] = f"{name} ({key[1]})"
+        return found
 
     def mark_label(self, mark: Mark) -> str:
         return self._mark_label(mark)

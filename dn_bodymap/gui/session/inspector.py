@@ -58,6 +58,12 @@ class MarkInspector(QWidget):
         self.muscle = QComboBox()
         self.muscle.setAccessibleName("Muscle")
         self.muscle.setToolTip("Muscles under the mark, superficial first; pick a deeper one here")
+        # Muscles drawn under the mark that cannot be reached through it: not offered, and why.
+        self.unreachable = QLabel("")
+        self.unreachable.setWordWrap(True)
+        self.unreachable.setAccessibleName("Muscles not reachable here")
+        self.unreachable.setStyleSheet("font-style: italic; font-size: 11px;")
+        self.unreachable.setVisible(False)
         self.trigger_point = QComboBox()
         self.trigger_point.setAccessibleName("Library trigger point")
         self.activity = QComboBox()
@@ -117,6 +123,7 @@ class MarkInspector(QWidget):
 
         form = QFormLayout()
         form.addRow("Muscle", self.muscle)
+        form.addRow("", self.unreachable)
         form.addRow("Trigger point", self.trigger_point)
         form.addRow("Status", self.activity)
         form.addRow("Tenderness", self.tenderness)
@@ -186,6 +193,14 @@ class MarkInspector(QWidget):
         if self.mark_id is not None:
             self.controller.edit_mark(self.mark_id, initiator=self, **fields)
 
+    def _show_unreachable(self, unreachable: tuple[tuple[str, str], ...]) -> None:
+        """The locator's word on muscles under the site that are not offered (e.g. subscapularis
+        under the chest wall is reached through the axilla)."""
+        text = "\n".join(f"Not offered here: {reason}." for _, reason in unreachable)
+        self.unreachable.setText(text)
+        self.unreachable.setToolTip(text)
+        self.unreachable.setVisible(bool(text))
+
     def _change_muscle(self) -> None:
         """A new muscle renames the mark and changes its trigger points: show both at once (the
         inspector skips its own edits otherwise, to keep typing undisturbed)."""
@@ -226,12 +241,13 @@ class MarkInspector(QWidget):
         self.mark_id = mark.id if mark else None
         editable = mark is not None and not self.controller.is_signed
         for w in self.findChildren(QWidget):
-            if w not in (self.title, self.where, self.hazard):
+            if w not in (self.title, self.where, self.hazard, self.unreachable):
                 w.setEnabled(editable)
         if mark is None:
             self.title.setText("No trigger point selected")
             self.where.setText("Click on the figure with the trigger-point tool (T) to mark one.")
             self.hazard.setText("")
+            self._show_unreachable(())
             return
         self.title.setText(self.controller.mark_label(mark))
         ident = self.controller.identify(str(mark.view), mark.x, mark.y)
@@ -258,6 +274,7 @@ class MarkInspector(QWidget):
                 mark.muscle_id,
             )
         self.muscle.setCurrentIndex(max(0, self.muscle.findData(mark.muscle_id)))
+        self._show_unreachable(self.controller.index.locate(str(mark.view), mark.x, mark.y).unreachable)
         self.trigger_point.clear()
         self.trigger_point.addItem("—", None)
         if self.controller.library is not None and mark.muscle_id:

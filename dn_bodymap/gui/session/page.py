@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from dn_bodymap.atlas.model import VIEWS
 from dn_bodymap.charting.editing import Changes
 from dn_bodymap.charting.editing.sketch import from_record
+from dn_bodymap.charting.records import Mark
 from dn_bodymap.gui.canvas.items import ArrowItem, MarkItem, NoteItem
 from dn_bodymap.gui.session.canvas_panel import CanvasPanel
 from dn_bodymap.gui.session.controller import SessionController
@@ -43,6 +44,7 @@ class SessionPage(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.referral_index = referral_index
+        self._overlay_records: dict[str, Mark] = {}  # faded previous-session marks, by id
         self.header = SessionHeader(controller)
         self.canvas = CanvasPanel(controller.atlas, options_factory)
         self.marks_list = MarksList()
@@ -106,6 +108,7 @@ class SessionPage(QWidget):
             scene.markMoved.connect(self._on_scene_mark_moved)
             scene.annotationMoved.connect(self._on_scene_annotation_moved)
             scene.noteEditRequested.connect(self._on_scene_note_edit_requested)
+            scene.takeOverRequested.connect(self._on_scene_take_over_requested)
             scene.selectionChanged.connect(lambda s=scene: self._on_scene_selection_changed(s))
         self.canvas.qualityChanged.connect(lambda q: setattr(controller, "pain_quality", q))
         self.canvas.link_box.toggled.connect(lambda _: self._update_link())
@@ -334,12 +337,23 @@ class SessionPage(QWidget):
                     self.controller.delete_area(area_id)
 
     def set_previous_overlay(self, marks, areas) -> None:
-        """marks: [(view, x, y, label)], areas: [(view, geometry, quality)] of the last session."""
+        """marks: [(view, x, y, label[, mark])], areas: [(view, geometry, quality)] of the last
+        session. A mark given with its record can be taken over from the canvas."""
+        self._overlay_records = {row[4].id: row[4] for row in marks if len(row) > 4}
         for view in VIEWS:
             self.canvas.scenes[view].set_overlay(
-                [(x, y, label) for v, x, y, label in marks if v == view],
+                [(x, y, label, rest[0].id if rest else None) for v, x, y, label, *rest in marks if v == view],
                 [(g, q) for v, g, q in areas if v == view],
             )
+
+    def _on_scene_take_over_requested(self, source_id: str) -> None:
+        """A faded mark brought into this session, through the controller (and so the hazard rule)."""
+        previous = self._overlay_records.get(source_id)
+        if previous is None:
+            return
+        taken = self.controller.take_over(previous)
+        if taken is not None:
+            self.select_mark(taken.id)
 
 
 def _scrolled_width(scroll: QScrollArea, content: QWidget) -> int:

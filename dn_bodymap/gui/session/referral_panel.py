@@ -2,11 +2,19 @@
 
 Clicking a suggestion, or a charted mark that names a library trigger point, overlays that
 trigger point's referral pattern on the figure; a second click on the same one, or Esc, clears it.
+
+The summary is computed at once (cheap); the ranking (``suggest``, up to a few hundred ms on a
+whole-figure drawing, more the first time while the referral index is built) runs in a worker
+thread, so a stroke never waits for it. Each drawing gets a generation number: a result that
+arrives after a newer drawing was made is dropped, and a queued job for an older drawing is
+cancelled before it starts.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+import contextlib
+
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -15,12 +23,44 @@ from dn_bodymap.charting.referral.describe import describe
 from dn_bodymap.charting.referral.drawing import DrawingError, PainDrawing
 
 
+class _Relay(QObject):
+    """Lives in the UI thread; a worker emits through it, so the slot runs in the UI thread."""
+
+    done = Signal(int, object)
+
+
+class _SuggestJob(QRunnable):
+    def __init__(self, generation: int, drawing: PainDrawing, index, relay: _Relay) -> None:
+        super().__init__()
+        self.generation, self.drawing, self.index, self.relay = generation, drawing, index, relay
+
+    def run(self) -> None:
+        from dn_bodymap.charting.referral.suggest import suggest
+
+        try:
+            results = suggest(self.drawing, self.index, top=8)
+        except Exception as exc:  # shown in the panel, never lost in a thread
+            results = exc
+        with contextlib.suppress(RuntimeError):  # the panel was closed meanwhile
+            self.relay.done.emit(self.generation, results)
+
+
 class ReferralPanel(QWidget):
     #: (trigger point id, side) now overlaid on the figure, or ("", "") when cleared.
     patternShown = Signal(str, str)
+    #: The ranking for the current drawing is shown.
+    suggestionsReady = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        #: Bumped for every drawing; results of an older generation are stale.
+        self.generation = 0
+        #: Results dropped because a newer drawing existed when they arrived (for tests and logs).
+        self.stale_results = 0
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._on_suggestions)
         self.canvas = None
         self.controller = None
         self.shown: tuple[str, str] | None = None
@@ -33,7 +73,8 @@ class ReferralPanel(QWidget):
         self.suggestions = QListWidget()
         self.suggestions.setAccessibleName("Muscles whose referral patterns fit the drawing")
         self.suggestions.setToolTip(
-            "Ranked by how much of the drawing each pattern explains; click one to show its pattern "
+            "Ranked by how well each pattern fits the drawing times how often the muscle causes such "
+            "pain (the tooltip of each row shows both); click one to show its pattern "
             "on the figure (click again or press Esc to clear it)"
         )
         self.suggestions.itemClicked.connect(self._on_suggestion_clicked)
@@ -146,6 +187,8 @@ class ReferralPanel(QWidget):
 
     # -- the drawing ---------------------------------------------------------------------------------
     def update_from(self, atlas, areas, index=None) -> None:
+        self.generation += 1
+        self._pool.clear()  # a queued job for an older drawing need not run at all
         drawing = PainDrawing()
         for area in areas:
             drawing.add(str(area.view), from_record(area.geometry))
@@ -165,10 +208,28 @@ class ReferralPanel(QWidget):
         self.extent.setText(f"Extent: {d.extent.get('body', 0):.1f}% of the body surface")
         if index is None:
             return
-        from dn_bodymap.charting.referral.suggest import suggest
+        self._pool.start(_SuggestJob(self.generation, drawing, index, self._relay))
 
-        for s in suggest(drawing, index, top=8):
-            item = QListWidgetItem(f"{s.muscle_name} ({s.side}) — {s.score:.2f}")
+    def wait_for_suggestions(self, msecs: int = -1) -> bool:
+        """Block until the worker is idle (closing the app; tests use qtbot.waitUntil instead)."""
+        return self._pool.waitForDone(msecs)
+
+    @Slot(int, object)
+    def _on_suggestions(self, generation: int, results) -> None:
+        if generation != self.generation:
+            self.stale_results += 1
+            return
+        self.suggestions.clear()
+        if isinstance(results, Exception):
+            self.suggestions.addItem(f"Suggestions unavailable: {results}")
+            self.suggestionsReady.emit()
+            return
+        for s in results:
+            sides = ", ".join(str(side) for side in s.sides)
+            item = QListWidgetItem(
+                f"{s.muscle_name} ({sides}) — {s.score:.2f} (fit {s.fit:.2f} × prior {s.prior:.2f})"
+            )
             item.setToolTip(s.explanation)
             item.setData(Qt.ItemDataRole.UserRole, (s.trigger_point, str(s.side)))
             self.suggestions.addItem(item)
+        self.suggestionsReady.emit()
