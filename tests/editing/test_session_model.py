@@ -118,7 +118,7 @@ class SessionModelMachine(RuleBasedStateMachine):
         marks = self._live_marks()
         if marks:
             before = marks[pick % len(marks)]
-            after = dataclasses.replace(before, notes=notes.strip() or None, needled=needled, depth_mm=12.0)
+            after = dataclasses.replace(before, notes=notes.strip(), needled=needled, depth_mm=12.0)
             if after != before:
                 acknowledging(
                     lambda acks: self.editing.execute(
