@@ -19,6 +19,7 @@ from dn_bodymap.charting.records import Clinician, Session
 from dn_bodymap.charting.repository import Repository
 from dn_bodymap.gui.patients.page import PatientsPage
 from dn_bodymap.gui.patients.patient_dialog import PatientDialog
+from dn_bodymap.gui.screen_fit import resize_within_screen
 from dn_bodymap.gui.session.ack_dialog import ask_acknowledgement
 from dn_bodymap.gui.session.controller import SessionController
 from dn_bodymap.gui.session.page import SessionPage
@@ -77,7 +78,7 @@ class MainWindow(QMainWindow):
         self.patients.compareVisits.connect(self.compare_visits)
         self.patients.openSession.connect(self.open_session)
         self.patients.showHistory.connect(self.show_history)
-        self.resize(1400, 900)
+        resize_within_screen(self, 1400, 900)
         geometry = self.settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)

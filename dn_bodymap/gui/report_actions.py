@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from dn_bodymap.atlas.model import Atlas
 from dn_bodymap.charting.repository import Repository
+from dn_bodymap.gui.screen_fit import resize_within_screen
 
 PREVIEW_DPI = 96  # about actual size on a desktop screen
 
@@ -87,7 +88,7 @@ class ReportPreviewDialog(QDialog):
         self.session_id = session_id
         self.saved_path: Path | None = None
         self.setWindowTitle("Session report — preview")
-        self.resize(900, 1000)
+        resize_within_screen(self, 900, 1000)
         self.handout = QCheckBox("Add the patient's after-care handout")
         self.consent = QCheckBox("Add a consent form to sign")
         self.pages_label = QLabel("")
