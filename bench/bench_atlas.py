@@ -6,21 +6,12 @@ Run: python bench/bench_atlas.py  (prints medians; the ratio compares both metho
 from __future__ import annotations
 
 import random
-import statistics
 import tempfile
-import time
+
+from timing import median_seconds
 
 from dn_bodymap.atlas.loader import atlas_dir, load_atlas
 from dn_bodymap.atlas.locate import AtlasIndex
-
-
-def median_seconds(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:

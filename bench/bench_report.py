@@ -7,23 +7,14 @@ Run: python bench/bench_report.py  (prints medians of repeated exports)
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_seconds
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "report"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-
-def median_seconds(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -28,8 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_seconds
 
 HERE = Path(__file__).resolve().parent
 CACHE = Path(tempfile.gettempdir()) / "dn-bodymap-bench-scale"
@@ -80,15 +81,6 @@ def _launch(argv: list[str]) -> tuple[float, int, str, float]:
 def median_child(argv: list[str], repeat: int) -> tuple[float, int, str]:
     runs = [run_child(argv) for _ in range(repeat)]
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
-
-
-def median_call(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 # -- databases ---------------------------------------------------------------------------------
@@ -407,10 +399,10 @@ def _recent_query(path: Path, repeat: int) -> tuple[float, float]:
 
     with open_read_only(path) as repo:
         repo.search_patients(limit=200, order="recent")
-        recent = median_call(lambda: repo.search_patients(limit=200, order="recent"), repeat)
+        recent = median_seconds(lambda: repo.search_patients(limit=200, order="recent"), repeat)
     conn = sqlite3.connect(path)
     try:
-        bare = median_call(lambda: conn.execute("SELECT * FROM patients LIMIT 200").fetchall(), repeat)
+        bare = median_seconds(lambda: conn.execute("SELECT * FROM patients LIMIT 200").fetchall(), repeat)
     finally:
         conn.close()
     return recent, bare
@@ -429,7 +421,7 @@ def _suggest_whole_figure(repeat: int) -> float:
         drawing.add(view, atlas.view(view).silhouette)
     drawing = drawing.clipped(atlas)
     suggest(drawing, index, top=10)
-    return median_call(lambda: suggest(drawing, index, top=10), repeat)
+    return median_seconds(lambda: suggest(drawing, index, top=10), repeat)
 
 
 if __name__ == "__main__":
