@@ -1,7 +1,8 @@
 """`suggest` latency: a 10-polygon pain drawing and a whole-figure drawing against the whole library,
-with drawings simplified to 0.5 units before scoring (the default) and without (the old path), and
-with the spatial index and without it. Also checks that simplifying keeps the same top 8 on every
-clinical picture of tests/referral. Target (issue #14): whole-figure drawing ≤ 50 ms.
+with drawings simplified to 0.5 units before scoring (the default) and without (the old path), with
+the spatial index and without it, and the fast overlap test against the reference (exact) one. Also
+checks that simplifying, and the fast path, keep the same top 8 on every clinical picture of
+tests/referral. Target (issue #14): whole-figure drawing ≤ 50 ms.
 
 Run: python bench/bench_referral.py
 """
@@ -79,14 +80,20 @@ def main() -> None:
         whole.add(view, atlas.view(view).silhouette)
     whole = whole.clipped(atlas)
 
-    def timed(cases: list[PainDrawing], use_index: bool = True, repeat: int = 1) -> float:
-        times = []
+    def timed(
+        cases: list[PainDrawing], use_index: bool = True, repeat: int = 1, exact: bool = False
+    ) -> float:
+        times, cpu = [], []
         for _ in range(repeat):
             for d in cases:
-                start = time.perf_counter()
-                suggest(d, index, top=10, use_index=use_index)
+                start, cpu_start = time.perf_counter(), time.process_time()
+                suggest(d, index, top=10, use_index=use_index, exact=exact)
                 times.append(time.perf_counter() - start)
+                cpu.append(time.process_time() - cpu_start)
+        cpu_medians.append(statistics.median(cpu))
         return statistics.median(times)
+
+    cpu_medians: list[float] = []  # the same calls' process CPU time (less inflated by other jobs)
 
     timed(drawings)  # warm-up
     print(
@@ -95,27 +102,49 @@ def main() -> None:
     )
     print(f"library build {1000 * (t1 - t0):.0f} ms, index build {1000 * (t2 - t1):.0f} ms (once a process)")
     with unsimplified():
-        before_small, before_whole = timed(drawings), timed([whole], repeat=5)
-    after_small, after_whole = timed(drawings), timed([whole], repeat=5)
+        before_small, before_whole = timed(drawings, exact=True), timed([whole], repeat=5, exact=True)
+    ref_small, ref_whole = timed(drawings, exact=True), timed([whole], repeat=5, exact=True)
+    ref_whole_cpu = cpu_medians[-1]
+    after_small = timed(drawings)
+    after_small_cpu = cpu_medians[-1]
+    after_whole = timed([whole], repeat=15)
+    after_whole_cpu = cpu_medians[-1]
     without = timed(drawings, use_index=False)
     print(f"suggest, 10-polygon drawing, not simplified : {before_small * 1000:7.2f} ms (median of 20)")
-    print(f"suggest, 10-polygon drawing, simplified 0.5 : {after_small * 1000:7.2f} ms (median of 20)")
+    print(f"suggest, 10-polygon drawing, simplified 0.5 : {ref_small * 1000:7.2f} ms (median of 20)")
     print(f"suggest, whole-figure drawing, not simplified: {before_whole * 1000:7.2f} ms (median of 5)")
-    print(f"suggest, whole-figure drawing, simplified 0.5: {after_whole * 1000:7.2f} ms (median of 5)")
+    print(f"suggest, whole-figure drawing, simplified 0.5: {ref_whole * 1000:7.2f} ms (median of 5)")
+    print(f"suggest, 10-polygon drawing, fast overlaps   : {after_small * 1000:7.2f} ms (median of 20)")
+    print(f"suggest, whole-figure drawing, fast overlaps : {after_whole * 1000:7.2f} ms (median of 15)")
+    print(
+        f"CPU time: whole figure {ref_whole_cpu * 1000:.2f} ms reference, "
+        f"{after_whole_cpu * 1000:.2f} ms fast; 10-polygon drawing {after_small_cpu * 1000:.2f} ms fast"
+    )
     print(f"suggest, 10-polygon drawing, every pattern (no index): {without * 1000:7.2f} ms")
     print(f"index speed-up: {without / after_small:.1f}x")
     pictures = _pictures()
-    changed = []
+    changed, fast_changed, worst = [], [], 0.0
     for regions in pictures:
         drawing = PainDrawing.from_regions(atlas, regions)
         with unsimplified():
-            old = [s.muscle for s in suggest(drawing, index, top=8)]
-        new = [s.muscle for s in suggest(drawing, index, top=8)]
+            old = [s.muscle for s in suggest(drawing, index, top=8, exact=True)]
+        ref = suggest(drawing, index, top=8, exact=True)
+        fast = suggest(drawing, index, top=8)
+        new = [s.muscle for s in ref]
         if old != new:
             changed.append((regions, old, new))
+        if [s.muscle for s in fast] != new:
+            fast_changed.append((regions, new, [s.muscle for s in fast]))
+        worst = max([worst] + [abs(a.score - b.score) for a, b in zip(ref, fast, strict=False)])
     same = len(pictures) - len(changed)
     print(f"clinical pictures with the same top 8 after simplifying: {same}/{len(pictures)}")
     for regions, old, new in changed:
+        print(f"  {regions}: {old} -> {new}")
+    print(
+        f"clinical pictures with the reference top 8 on the fast path: {len(pictures) - len(fast_changed)}"
+        f"/{len(pictures)} (largest score difference {worst:.4f})"
+    )
+    for regions, old, new in fast_changed:
         print(f"  {regions}: {old} -> {new}")
 
 

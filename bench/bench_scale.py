@@ -10,9 +10,18 @@ repeated runs; peak memory is each child's ``ru_maxrss`` (``os.wait4``), taken b
 process (a child forked from this bigger process would report this one's memory as its own peak).
 
 Every child runs with HOME and the XDG folders under the cache, so settings, backups and the audit
-key never touch the user's own.
+key never touch the user's own. Children keep compiled bytecode (in a folder under the cache, as an
+installed package has it from pip): an environment with PYTHONDONTWRITEBYTECODE would otherwise
+compile every dn-bodymap module from source in every child (~0.2 s of a start). ``--source-bytecode``
+measures that way instead. The ``patients`` row runs the installed ``dn-bodymap`` script when there
+is one (what a user runs), else ``python -m dn_bodymap.cli``.
 
-Run: python bench/bench_scale.py [--patients 10000] [--repeat 5] [--skip-canvas]
+Run: python bench/bench_scale.py [--patients 10000] [--repeat 5] [--skip-canvas] [--clinic PATH]
+[--source-bytecode]
+(``--clinic`` measures a database already built with ``dn-bodymap demo --patients N``: the
+build takes minutes. The bench adds a clinician profile to it if it has none, and works on a copy
+for the rows that write. Give it the audit key the database was written with, e.g.
+``DN_BODYMAP_AUDIT_KEY=~/.config/dn-bodymap/audit.key``, or ``db check`` cannot verify the chain.)
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import os
 import platform
 import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -36,6 +46,9 @@ HERE = Path(__file__).resolve().parent
 CACHE = Path(tempfile.gettempdir()) / "dn-bodymap-bench-scale"
 HOME = CACHE / "home"
 CLI = [sys.executable, "-m", "dn_bodymap.cli"]
+SCRIPT = Path(sys.executable).with_name("dn-bodymap")
+#: Children keep compiled bytecode under the cache (see the module's docstring).
+BYTECODE = {"keep": True}
 # Spawns the command, waits for it and appends its wall time, peak memory and exit code to stdout.
 LAUNCHER = """
 import os, sys, time
@@ -57,6 +70,9 @@ def child_env() -> dict[str, str]:
         QT_QPA_PLATFORM="offscreen",
     )
     env.pop("DN_BODYMAP_DB", None)
+    if BYTECODE["keep"]:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(CACHE / "pycache")
     return env
 
 
@@ -170,7 +186,14 @@ def child_main(mode: str, args: list[str]) -> None:
         repo.add_patient(Patient(display_name="Demo Patient Bench Edit"))
         start = time.perf_counter()
         repo.close()
-        print(json.dumps({"open_s": opened, "close_s": time.perf_counter() - start}))
+        closed = time.perf_counter() - start
+        # What the app then does once its window is gone (gui/backups_dialog.py finish_backups).
+        from dn_bodymap.store.backup import make_backup
+
+        start = time.perf_counter()
+        make_backup(Path(args[0]), "auto")
+        backed_up = time.perf_counter() - start
+        print(json.dumps({"open_s": opened, "close_s": closed, "backup_s": backed_up}))
     else:
         raise SystemExit(f"unknown child mode {mode}")
 
@@ -221,7 +244,16 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5, help="runs per median (heavy rows: fewer)")
     parser.add_argument("--skip-canvas", action="store_true", help="leave out the click row")
+    parser.add_argument(
+        "--clinic", metavar="PATH", type=Path, help="an existing `demo --patients N` database to measure"
+    )
+    parser.add_argument(
+        "--source-bytecode",
+        action="store_true",
+        help="children compile from source when PYTHONDONTWRITEBYTECODE is set (no bytecode cache)",
+    )
     opts = parser.parse_args()
+    BYTECODE["keep"] = not opts.source_bytecode
     CACHE.mkdir(exist_ok=True)
     HOME.mkdir(exist_ok=True)
     os.environ.update(child_env())  # this process too: one audit key and backup folder for all
@@ -231,7 +263,13 @@ def main() -> None:
     from dn_bodymap.store.migrations import LATEST_VERSION
 
     # Keyed by the schema version: a database built by an older schema is rebuilt, not migrated.
-    clinic = build(f"clinic-{opts.patients}-schema{LATEST_VERSION}", ["--patients", str(opts.patients)])
+    if opts.clinic is not None:
+        clinic = opts.clinic.resolve()
+        _ensure_profile(clinic)
+        with sqlite3.connect(f"{clinic.as_uri()}?mode=ro", uri=True) as conn:
+            opts.patients = conn.execute("SELECT count(*) FROM patients").fetchone()[0]
+    else:
+        clinic = build(f"clinic-{opts.patients}-schema{LATEST_VERSION}", ["--patients", str(opts.patients)])
     me = [sys.executable, str(Path(__file__).resolve()), "--child"]
     table = Table()
     print(f"machine: {machine()}", flush=True)
@@ -239,6 +277,7 @@ def main() -> None:
     print(f"clinic database: {with_sizes}", flush=True)
 
     run_child([*me, "app-start", str(demo)])  # warm the atlas and geometry caches once
+    run_child([*me, "bare-window"])  # its bytecode too, once
     bare, bare_rss, _ = start_time([*me, "bare-window"], repeat)
     demo_start, demo_rss, facts = start_time([*me, "app-start", str(demo)], repeat)
     table.add(
@@ -249,6 +288,7 @@ def main() -> None:
         "≤ 2 ×",
     )
     last = _last_session(demo)
+    run_child([*me, "app-start", str(demo), last])  # the atlas may have changed since: built once more
     session_start, session_rss, facts = start_time([*me, "app-start", str(demo), last], repeat)
     assert facts.get("session"), "the app did not reopen the last session"
     table.add(
@@ -268,10 +308,12 @@ def main() -> None:
     )
 
     work = working_copy(clinic)
-    closes = []
+    closes, backups = [], []
     for _ in range(heavy):
         _, _, out = run_child([*me, "close-after-edit", str(work)])
-        closes.append(json.loads(out.strip().splitlines()[-1])["close_s"])
+        timings = json.loads(out.strip().splitlines()[-1])
+        closes.append(timings["close_s"])
+        backups.append(timings["backup_s"])
     close = statistics.median(closes)
     table.add(
         f"close after one edit, {opts.patients:,} database",
@@ -285,8 +327,8 @@ def main() -> None:
     kept = sum(p.stat().st_size for p in backup_dir(work).glob("*") if p.is_file())
     size = work.stat().st_size
     table.add(
-        f"automatic backups kept after {heavy} open/edit/close, {opts.patients:,} database",
-        f"{kept / 2**20:.0f} MiB",
+        f"automatic backups kept after {heavy} open/edit/close/backup, {opts.patients:,} database",
+        f"{kept / 2**20:.0f} MiB (each backup {statistics.median(backups):.0f} s, after the window is gone)",
         f"the database {size / 2**20:.0f} MiB",
         f"{kept / size:.2f} ×",
         "≤ 2 × the database",
@@ -337,10 +379,13 @@ def main() -> None:
         "≤ 50 ms",
     )
 
-    patients_cmd, patients_rss, _ = median_child([*CLI, "--db", str(demo), "patients"], repeat)
+    listing = [*([str(SCRIPT)] if SCRIPT.is_file() else CLI), "--db", str(demo), "patients"]
+    run_child(listing)  # compiles once, like the first run after an install
+    patients_cmd, patients_rss, _ = median_child(listing, repeat)
     floor_code = (
         "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('SELECT * FROM patients').fetchall()"
     )
+    run_child([sys.executable, "-c", floor_code, str(demo)])
     bare_process, bare_process_rss, _ = median_child([sys.executable, "-c", floor_code, str(demo)], repeat)
     table.add(
         "`dn-bodymap patients` process (demo database)",

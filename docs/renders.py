@@ -25,7 +25,9 @@ def main() -> None:
     atlas = default_atlas()
     chart = RenderOptions(parse_layers("superficial,details,sides"))
     for view, name in (("anterior", "anterior"), ("posterior", "posterior"), ("lateral_right", "lateral")):
-        print("wrote", render_to_file(atlas, view, chart, DOCS / f"atlas-{name}.png", 2000))
+        # the side view carries the chart's key: it is the one with a convention to explain (the arm)
+        keyed = view == "lateral_right"
+        print("wrote", render_to_file(atlas, view, chart, DOCS / f"atlas-{name}.png", 2000, legend=keyed))
     height = 1600
     views = ("anterior", "posterior", "lateral_right")
     sizes = [image_size(atlas, v, height) for v in views]

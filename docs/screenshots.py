@@ -101,6 +101,47 @@ def main() -> None:
     def session_shot():
         shot("screenshot-session.png")
 
+    detail = {}
+
+    @step
+    def soles():
+        # The soles detail view, opened as the "Enlarge" button does, with a mark in the right sole.
+        page = window.session_page
+        page.canvas.open_detail("plantar", "posterior")
+        shape = next(
+            s
+            for s in window.atlas.view("plantar").muscle_shapes
+            if s.muscle_id == "quadratus_plantae" and s.side.value == "right"
+        )
+        at = shape.geometry.representative_point()
+        mark = window.controller.place_mark("plantar", at.x, at.y)
+        detail["mark"] = mark
+        page.right_tabs.setCurrentIndex(0)
+
+    @step
+    def soles_select():
+        window.session_page.select_mark(detail["mark"].id)
+
+    @step
+    def soles_shot():
+        shot("screenshot-detail-soles.png")
+        window.controller.undo()  # the README's other screenshots show the demo session unchanged
+        window.session_page.canvas.go_back()
+        window.session_page.select_mark(window.controller.marks()[0].id)
+
+    @step
+    def legend():
+        window.show_legend()
+
+    @step
+    def legend_shot():
+        shot("screenshot-legend.png")
+        from dn_bodymap.gui.legend_dialog import LegendDialog
+
+        for widget in app.topLevelWidgets():
+            if isinstance(widget, LegendDialog):
+                widget.close()
+
     @step
     def dark():
         window.dark_action.setChecked(True)

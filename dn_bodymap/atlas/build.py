@@ -32,16 +32,52 @@ from dn_bodymap.atlas.model import (
     Region,
     Side,
     ViewData,
+    ViewMeta,
+    is_mirror_view,
+    is_one_sided,
     side_of_x,
 )
 from dn_bodymap.atlas.shapes import ShapeError, build_shape, line_geometry, mirror, polygonal
 
-#: Authored data sets and the views built from each.
+#: Authored data sets and the views built from each (the detail frames: docs/atlas-detail-views.md).
+#: A side frame's second view is the mirror image of its first.
 FRAMES: dict[str, tuple[str, ...]] = {
     "anterior": ("anterior",),
     "posterior": ("posterior",),
     "lateral": ("lateral_right", "lateral_left"),
+    "plantar": ("plantar",),
+    "palmar": ("palmar",),
+    "dorsal_hand": ("dorsal_hand",),
+    "face": ("face",),
+    "head_lateral": ("head_lateral_right", "head_lateral_left"),
 }
+#: Frame → the silhouette file (assets/atlas/silhouette/<key>.toml) its views are cut from.
+SILHOUETTE_KEYS: dict[str, str] = {
+    "anterior": "frontal",
+    "posterior": "frontal",
+    "lateral": "lateral",
+    "plantar": "plantar",
+    "palmar": "hand",
+    "dorsal_hand": "hand",
+    "face": "face",
+    "head_lateral": "head_lateral",
+}
+#: Frame → landmark tables it reads, shared ones first (frontal for the body, hand for both hands).
+LANDMARK_TABLES: dict[str, tuple[str, ...]] = {
+    "anterior": ("frontal", "anterior"),
+    "posterior": ("frontal", "posterior"),
+    "palmar": ("hand", "palmar"),
+    "dorsal_hand": ("hand", "dorsal_hand"),
+}
+#: View → its frame.
+FRAME_OF_VIEW: dict[str, str] = {view: frame for frame, views in FRAMES.items() for view in views}
+
+
+def frame_of(view: str) -> str:
+    """The authored frame a view is built from (``lateral_left`` → ``lateral``)."""
+    return FRAME_OF_VIEW.get(view, view)
+
+
 #: Radius used to round the joins between silhouette parts (atlas units).
 FILLET = 4.0
 #: Pieces smaller than this (square atlas units) are rounding noise.
@@ -59,8 +95,7 @@ class AtlasDataError(ValueError):
 
 def frame_landmarks(tables: Mapping[str, Any], frame: str) -> dict[str, tuple[float, float]]:
     points: dict[str, tuple[float, float]] = {}
-    sources = ("frontal", frame) if frame in ("anterior", "posterior") else (frame,)
-    for source in sources:
+    for source in LANDMARK_TABLES.get(frame, (frame,)):
         for name, xy in tables.get(source, {}).items():
             if not (isinstance(xy, list) and len(xy) == 2):
                 raise AtlasDataError(f"landmark {name!r} ({source}) must be [x, y]")
@@ -79,9 +114,9 @@ def anchor_of(geom: BaseGeometry) -> tuple[float, float]:
 
 def _sided(geom: BaseGeometry, spec: Mapping[str, Any], view: str) -> list[tuple[Side, BaseGeometry]]:
     """Authored geometry → one or two (side, geometry) pairs for a view."""
-    if view.startswith("lateral"):
+    if is_one_sided(view):
         side = Side.MIDLINE if spec.get("midline") else side_of_x(view, 0.0)
-        return [(side, mirror(geom) if view == "lateral_left" else geom)]
+        return [(side, mirror(geom) if is_mirror_view(view) else geom)]
     if spec.get("symmetric") or spec.get("midline"):
         return [(Side.MIDLINE, geom)]
     authored_side = side_of_x(view, 1.0)
@@ -125,10 +160,15 @@ def build_regions(
 ) -> list[Region]:
     taken: BaseGeometry = Polygon()
     pieces: list[tuple[str, str, Side, BaseGeometry]] = []
+    linked: dict[str, tuple[str, ...]] = {}
     for spec in specs:
         rid = spec.get("id")
         if not rid:
             raise AtlasDataError(f"a region on {view} has no id")
+        body_regions = spec.get("body_regions", [])
+        if not isinstance(body_regions, list) or not all(isinstance(b, str) for b in body_regions):
+            raise AtlasDataError(f"region {rid!r} on {view}: body_regions must be a list of region ids")
+        linked[rid] = tuple(dict.fromkeys([*linked.get(rid, ()), *body_regions]))
         geom = _build(spec, points, f"region {rid!r}")
         for side, g in _sided(geom, spec, view):
             own = polygonal(g.intersection(silhouette).difference(taken))
@@ -153,9 +193,26 @@ def build_regions(
         else:
             merged[key] = [rid, label, geom]
     return [
-        Region(rid, label, view, side, polygonal(geom), anchor_of(polygonal(geom)))
+        Region(rid, label, view, side, polygonal(geom), anchor_of(polygonal(geom)), linked.get(rid, ()))
         for (rid, side), (_, label, geom) in merged.items()
     ]
+
+
+def _tendon_cut(geom: BaseGeometry, y: float) -> Polygon:
+    """Everything below ``y``, with a chevron top: the tendon reaches up into the belly in the middle
+    and the fibres end obliquely on it at the sides, as a musculotendinous junction looks."""
+    minx, _, maxx, maxy = geom.bounds
+    rise = min(12.0, 0.6 * (maxx - minx))
+    cx = (minx + maxx) / 2
+    return Polygon(
+        [
+            (minx - 1, y + rise / 2),
+            (cx, y - rise / 2),
+            (maxx + 1, y + rise / 2),
+            (maxx + 1, maxy + 1),
+            (minx - 1, maxy + 1),
+        ]
+    )
 
 
 def build_muscle_shapes(
@@ -173,6 +230,7 @@ def build_muscle_shapes(
     collected: dict[tuple[str, Side, str], list[BaseGeometry]] = defaultdict(list)
     angles: dict[tuple[str, Side, str], float] = {}
     parts: dict[tuple[str, Side, str], list[tuple[BaseGeometry, float]]] = defaultdict(list)
+    tendons: dict[tuple[str, Side, str], list[BaseGeometry]] = defaultdict(list)
     for spec in specs:
         mid = spec.get("muscle")
         if mid not in muscles:
@@ -182,13 +240,20 @@ def build_muscle_shapes(
             raise AtlasDataError(f"a shape of {mid!r} on {view} has layer {layer!r}")
         geom = _build(spec, points, f"muscle {mid!r} on {view}")
         angle = spec.get("fibre_angle", muscles[mid].fibre_angle)
-        mirrored_view = view == "lateral_left"
+        mirrored_view = is_mirror_view(view)
         for i, (side, g) in enumerate(_sided(geom, spec, view)):
             clipped = polygonal(g.intersection(silhouette))
             if clipped.area < MIN_AREA:
                 continue
             key = (mid, side, layer)
             collected[key].append(clipped)
+            if spec.get("tendon"):
+                tendons[key].append(clipped)
+                continue
+            if "tendon_below" in spec:  # the part below this y is the muscle's tendon
+                below = polygonal(clipped.intersection(_tendon_cut(clipped, float(spec["tendon_below"]))))
+                if not below.is_empty:
+                    tendons[key].append(below)
             if angle is not None:
                 # A mirrored copy reverses the fibre direction's x component.
                 flipped = mirrored_view or i == 1
@@ -199,7 +264,17 @@ def build_muscle_shapes(
         geom = polygonal(shapely.union_all(geoms))
         key = (mid, side, layer)
         shapes.append(
-            MuscleShape(mid, view, side, layer, geom, anchor_of(geom), angles.get(key), tuple(parts[key]))
+            MuscleShape(
+                mid,
+                view,
+                side,
+                layer,
+                geom,
+                anchor_of(geom),
+                angles.get(key),
+                tuple(parts[key]),
+                tuple(tendons[key]),
+            )
         )
     # Within a layer, keep authoring order: it is the painting order, and a shape authored later
     # lies on top (and is what a click there finds first).
@@ -260,7 +335,7 @@ def _simplify_regions(vd: ViewData) -> tuple[BaseGeometry, list[BaseGeometry]] |
         polygonal(g) for g in shapely.coverage_simplify(coverage, DISPLAY_TOLERANCE, simplify_boundary=True)
     ]
     _fill_gaps(done)
-    if not vd.name.startswith("lateral"):
+    if not is_one_sided(vd.name):
         half = shapely.box(0.0, -_FAR, _FAR, _FAR)
         halves = [polygonal(g.intersection(half)) for g in done]
         index = {(r.id, r.side): i for i, r in enumerate(regions)}
@@ -275,24 +350,33 @@ def _simplify_regions(vd: ViewData) -> tuple[BaseGeometry, list[BaseGeometry]] |
     # pieces are rounding noise.
     body = [Polygon(p.exterior) for p in _polygons(shapely.union_all(done)) if p.area > MIN_AREA]
     done = done[: len(regions)]
-    if len(body) != 1 or not body[0].is_valid or any(g.is_empty for g in done):
+    # One body; two (one per side) on the views of both feet or both hands.
+    if len(body) != len(_polygons(vd.silhouette)) or not all(b.is_valid for b in body):
         return None  # not expected: keep the exact partition rather than a broken one
-    return body[0], done
+    if any(g.is_empty for g in done):
+        return None
+    return (body[0] if len(body) == 1 else MultiPolygon(body)), done
 
 
 def _simplify_shape(shape: MuscleShape, sil: BaseGeometry, twin: MuscleShape | None) -> MuscleShape:
     """Simplified and clipped to ``sil``; ``twin`` (simplified already) is mirrored when given."""
-    if twin is not None and len(twin.fibre_parts) == len(shape.fibre_parts):
+    if (
+        twin is not None
+        and len(twin.fibre_parts) == len(shape.fibre_parts)
+        and len(twin.tendon_parts) == len(shape.tendon_parts)
+    ):
         geom = mirror(twin.geometry)  # the silhouette is symmetric: no clip needed
         parts = tuple(
             (mirror(g), a) for (g, _), (_, a) in zip(twin.fibre_parts, shape.fibre_parts, strict=True)
         )
+        tendons = tuple(mirror(g) for g in twin.tendon_parts)
     else:
         geom = polygonal(shape.geometry.simplify(SHAPE_TOLERANCE).intersection(sil))
         parts = tuple((polygonal(g.simplify(SHAPE_TOLERANCE)), a) for g, a in shape.fibre_parts)
+        tendons = tuple(polygonal(g.simplify(SHAPE_TOLERANCE).intersection(sil)) for g in shape.tendon_parts)
     anchor = _kept_anchor(geom, shape.anchor)
     return MuscleShape(
-        shape.muscle_id, shape.view, shape.side, shape.layer, geom, anchor, shape.fibre_angle, parts
+        shape.muscle_id, shape.view, shape.side, shape.layer, geom, anchor, shape.fibre_angle, parts, tendons
     )
 
 
@@ -302,13 +386,13 @@ def simplify_view(vd: ViewData) -> None:
     if result is not None:
         vd.silhouette, geoms = result
         vd.regions = [
-            Region(r.id, r.label, r.view, r.side, g, _kept_anchor(g, r.anchor))
+            Region(r.id, r.label, r.view, r.side, g, _kept_anchor(g, r.anchor), r.body_regions)
             for r, g in zip(vd.regions, geoms, strict=True)
         ]
     elif not vd.regions:
         vd.silhouette = polygonal(vd.silhouette.simplify(DISPLAY_TOLERANCE))
     # Sided shapes of a frontal view: the one on x ≥ 0 is simplified, its twin is its mirror image.
-    frontal = not vd.name.startswith("lateral")
+    frontal = not is_one_sided(vd.name)
     done: dict[tuple[str, Side, str], MuscleShape] = {}
     order = sorted(range(len(vd.muscle_shapes)), key=lambda i: vd.muscle_shapes[i].geometry.centroid.x < 0)
     for i in order:
@@ -335,7 +419,7 @@ def mirrored_view(source: ViewData, exact: ViewData) -> ViewData | None:
         return None
     vd = ViewData(exact.name, mirror(source.silhouette), exact.landmarks)
     vd.regions = [
-        Region(r.id, r.label, r.view, r.side, g, _kept_anchor(g, r.anchor))
+        Region(r.id, r.label, r.view, r.side, g, _kept_anchor(g, r.anchor), r.body_regions)
         for r, g in ((r, mirror(src.geometry)) for r, src in zip(exact.regions, source.regions, strict=True))
     ]
     vd.muscle_shapes = [
@@ -363,15 +447,17 @@ def build_atlas(data: Mapping[str, Any], display_resolution: bool = True) -> Atl
     labels: Mapping[str, str] = data["landmarks"].get("labels", {})
     views: dict[str, ViewData] = {}
     for frame, view_names in FRAMES.items():
+        silhouette_parts = data["silhouette"].get(SILHOUETTE_KEYS[frame], [])
+        if not silhouette_parts:
+            continue  # a detail frame not authored yet: absent from the atlas
         points = frame_landmarks(data["landmarks"], frame)
-        silhouette_key = "lateral" if frame == "lateral" else "frontal"
         for view in view_names:
-            silhouette = build_silhouette(data["silhouette"][silhouette_key], points, view)
+            silhouette = build_silhouette(silhouette_parts, points, view)
             vd = ViewData(view, silhouette)
             for name, (x, y) in points.items():
                 label = labels.get(name, name.replace("_", " "))
-                if view.startswith("lateral"):
-                    xx = -x if view == "lateral_left" else x
+                if is_one_sided(view):
+                    xx = -x if is_mirror_view(view) else x
                     side = side_of_x(view, xx)
                     vd.landmarks[(name, side)] = Landmark(name, label, view, side, xx, y)
                 elif abs(x) < 1e-9:
@@ -391,10 +477,38 @@ def build_atlas(data: Mapping[str, Any], display_resolution: bool = True) -> Atl
                 for _, g in _sided(line, spec, view):
                     vd.details.append(g)
             if display_resolution:
-                mirrored = mirrored_view(views[view_names[0]], vd) if view == "lateral_left" else None
+                mirrored = mirrored_view(views[view_names[0]], vd) if is_mirror_view(view) else None
                 if mirrored is not None:
                     vd = mirrored
                 else:
                     simplify_view(vd)
             views[view] = vd
-    return Atlas(str(data["version"]), views, muscles)
+    return Atlas(str(data["version"]), views, muscles, view_metadata(data.get("views", {}), views))
+
+
+def view_metadata(tables: Mapping[str, Any], views: Mapping[str, ViewData]) -> dict[str, ViewMeta]:
+    """``views/<frame>.toml`` → ViewMeta for each built detail view.
+
+    ``opens_from`` names the body views and regions where a click offers the detail view; a view
+    with no entry still gets a label (its name), so navigation is data-driven.
+    """
+    meta: dict[str, ViewMeta] = {}
+    for frame, entries in tables.items():
+        for entry in entries:
+            name = entry.get("name")
+            if name not in FRAMES.get(frame, ()):
+                raise AtlasDataError(f"views/{frame}.toml: view {name!r} is not a view of frame {frame!r}")
+            if name not in views:
+                continue
+            opens: list[tuple[str, tuple[str, ...]]] = []
+            for item in entry.get("opens_from", []):
+                body_view = item.get("view") if isinstance(item, Mapping) else None
+                regions = item.get("regions", []) if isinstance(item, Mapping) else None
+                if not isinstance(body_view, str) or not isinstance(regions, list):
+                    raise AtlasDataError(f"views/{frame}.toml: {name}: opens_from needs view and regions")
+                opens.append((body_view, tuple(str(r) for r in regions)))
+            meta[name] = ViewMeta(name, str(entry.get("label", name.replace("_", " "))), tuple(opens))
+    for name in views:
+        if name not in meta and name not in ("anterior", "posterior", "lateral_right", "lateral_left"):
+            meta[name] = ViewMeta(name, name.replace("_", " "), ())
+    return meta

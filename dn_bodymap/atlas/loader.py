@@ -19,11 +19,11 @@ from typing import Any
 from platformdirs import user_cache_dir
 
 from dn_bodymap.assets import asset_path
-from dn_bodymap.atlas.build import FRAMES, AtlasDataError, build_atlas
+from dn_bodymap.atlas.build import FRAMES, SILHOUETTE_KEYS, AtlasDataError, build_atlas
 from dn_bodymap.atlas.model import Atlas
 
 #: Bump when the build code changes in a way that changes the result for the same assets.
-BUILD_REVISION = "5"
+BUILD_REVISION = "6"
 
 
 def atlas_dir() -> Path:
@@ -32,6 +32,14 @@ def atlas_dir() -> Path:
 
 def _asset_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.toml") if p.is_file())
+
+
+def frame_of_detail_file(stem: str) -> str | None:
+    """The frame a ``details/<stem>.toml`` file belongs to: its stem is the frame's name, or the
+    name followed by ``_`` and a suffix; the longest matching name wins, so ``head_lateral_x`` is
+    never read as another frame's file."""
+    matches = [f for f in FRAMES if stem == f or stem.startswith(f + "_")]
+    return max(matches, key=len) if matches else None
 
 
 def read_tables(root: Path | None = None) -> dict[str, Any]:
@@ -59,7 +67,8 @@ def read_tables(root: Path | None = None) -> dict[str, Any]:
         regions[frame] = load(region_file).get("region", []) if region_file.exists() else []
         details[frame] = []
         for path in sorted((root / "details").glob(f"{frame}*.toml")):
-            details[frame].extend(load(path).get("detail", []))
+            if frame_of_detail_file(path.stem) == frame:
+                details[frame].extend(load(path).get("detail", []))
     landmarks: dict[str, dict[str, Any]] = {}
     for path in sorted((root / "landmarks").glob("*.toml")):
         for table, entries in load(path).items():
@@ -68,13 +77,18 @@ def read_tables(root: Path | None = None) -> dict[str, Any]:
                 if name in merged and table != "labels":
                     raise AtlasDataError(f"landmark {name!r} [{table}] is defined twice ({path.name})")
                 merged[name] = value
+    # A detail frame whose silhouette is not authored yet has no parts: its views are left out.
     silhouette = {
-        frame: load(path).get("part", [])
-        for frame, path in (
-            ("frontal", root / "silhouette" / "frontal.toml"),
-            ("lateral", root / "silhouette" / "lateral.toml"),
-        )
+        key: load(root / "silhouette" / f"{key}.toml").get("part", [])
+        if (root / "silhouette" / f"{key}.toml").exists()
+        else []
+        for key in dict.fromkeys(SILHOUETTE_KEYS.values())
     }
+    views_meta: dict[str, list[dict[str, Any]]] = {}
+    for frame in FRAMES:
+        path = root / "views" / f"{frame}.toml"
+        if path.exists():
+            views_meta[frame] = load(path).get("view", [])
     return {
         "version": meta["version"],
         "landmarks": landmarks,
@@ -83,6 +97,7 @@ def read_tables(root: Path | None = None) -> dict[str, Any]:
         "shapes": shapes,
         "regions": regions,
         "details": details,
+        "views": views_meta,
     }
 
 

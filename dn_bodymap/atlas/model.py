@@ -11,8 +11,56 @@ from enum import StrEnum
 
 from shapely.geometry.base import BaseGeometry
 
+#: The four views of the whole body.
 VIEWS: tuple[str, ...] = ("anterior", "posterior", "lateral_right", "lateral_left")
+BODY_VIEWS = VIEWS
+#: Enlarged views of one part (docs/atlas-detail-views.md), each its own 1000-unit plane. A view
+#: whose assets are not authored yet is simply absent from the built atlas.
+DETAIL_VIEWS: tuple[str, ...] = (
+    "plantar",
+    "palmar",
+    "dorsal_hand",
+    "face",
+    "head_lateral_right",
+    "head_lateral_left",
+)
+ALL_VIEWS: tuple[str, ...] = VIEWS + DETAIL_VIEWS
 LAYERS: tuple[str, ...] = ("superficial", "intermediate", "deep")
+
+#: Which body view each view takes its side convention from: the soles and the backs of the hands
+#: are seen like the posterior view (patient's right at x > 0), the palms and the face like the
+#: anterior view, a side view of the head like the lateral view of that side.
+SIDE_CONVENTION: dict[str, str] = {
+    "anterior": "anterior",
+    "posterior": "posterior",
+    "lateral_right": "lateral_right",
+    "lateral_left": "lateral_left",
+    "plantar": "posterior",
+    "palmar": "anterior",
+    "dorsal_hand": "posterior",
+    "face": "anterior",
+    "head_lateral_right": "lateral_right",
+    "head_lateral_left": "lateral_left",
+}
+
+
+def side_convention(view: str) -> str:
+    """The body view whose side convention ``view`` follows (unknown names: frontal, anterior)."""
+    return SIDE_CONVENTION.get(view, "anterior")
+
+
+def is_one_sided(view: str) -> bool:
+    """A side view (lateral_*, head_lateral_*): shows one patient side, no mirrored twin in it."""
+    return side_convention(view).startswith("lateral")
+
+
+def is_mirror_view(view: str) -> bool:
+    """A left side view, built as the mirror image of the authored right side view."""
+    return side_convention(view) == "lateral_left"
+
+
+def is_detail_view(view: str) -> bool:
+    return view in DETAIL_VIEWS
 
 
 class Side(StrEnum):
@@ -22,14 +70,17 @@ class Side(StrEnum):
 
 
 def side_of_x(view: str, x: float, midline_band: float = 0.0) -> Side:
-    """The patient's side at ``x``: anterior mirrors (x < 0 is the patient's right)."""
-    if view == "lateral_right":
+    """The patient's side at ``x``: anterior mirrors (x < 0 is the patient's right).
+
+    Detail views follow the body view named in ``SIDE_CONVENTION``."""
+    convention = side_convention(view) if view in SIDE_CONVENTION else view
+    if convention == "lateral_right":
         return Side.RIGHT
-    if view == "lateral_left":
+    if convention == "lateral_left":
         return Side.LEFT
     if abs(x) <= midline_band:
         return Side.MIDLINE
-    right_is_negative = view == "anterior"
+    right_is_negative = convention == "anterior"
     return Side.RIGHT if (x < 0) == right_is_negative else Side.LEFT
 
 
@@ -51,6 +102,18 @@ class Region:
     side: Side
     geometry: BaseGeometry
     anchor: tuple[float, float]
+    #: On a detail view: the body-view region ids this region enlarges (``body_regions``).
+    body_regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ViewMeta:
+    """How a detail view is offered (assets/atlas/views/<frame>.toml)."""
+
+    name: str
+    label: str
+    #: (body view, region ids): a click on one of these regions of that view opens this view.
+    opens_from: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +139,9 @@ class MuscleShape:
     #: (piece, fibre angle) per authored shape, so one muscle can show several fibre directions
     #: (upper and lower trapezius, a fan such as latissimus).
     fibre_parts: tuple[tuple[BaseGeometry, float], ...] = ()
+    #: Pieces authored with ``tendon = true``: part of the muscle for hit-testing (a mark on the
+    #: Achilles tendon still names its muscle) but painted as tendon, not as muscle.
+    tendon_parts: tuple[BaseGeometry, ...] = ()
 
 
 @dataclass(slots=True)
@@ -106,6 +172,20 @@ class Atlas:
     version: str
     views: dict[str, ViewData]
     muscles: dict[str, Muscle]
+    #: Detail views present in this atlas → how they are offered (label, where they open from).
+    view_meta: dict[str, ViewMeta] = field(default_factory=dict)
+
+    def detail_views(self) -> tuple[str, ...]:
+        """The detail views built (their assets exist), in DETAIL_VIEWS order."""
+        return tuple(v for v in DETAIL_VIEWS if v in self.views)
+
+    def detail_view_at(self, body_view: str, region_id: str) -> str | None:
+        """The detail view a click on ``region_id`` of ``body_view`` opens, if any."""
+        for name in self.detail_views():
+            meta = self.view_meta.get(name)
+            if meta and any(v == body_view and region_id in r for v, r in meta.opens_from):
+                return name
+        return None
 
     def view(self, name: str) -> ViewData:
         try:

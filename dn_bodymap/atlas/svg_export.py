@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from dn_bodymap.atlas.build import FRAMES, frame_landmarks
+from dn_bodymap.atlas.build import FRAMES, SILHOUETTE_KEYS, frame_landmarks
 from dn_bodymap.atlas.shapes import svg_path
 
 STYLE = {
@@ -25,7 +25,7 @@ STYLE = {
 
 def frame_svg(tables: Mapping[str, Any], frame: str) -> str:
     points = frame_landmarks(tables["landmarks"], frame)
-    silhouette_key = "lateral" if frame == "lateral" else "frontal"
+    silhouette_key = SILHOUETTE_KEYS[frame]
     body: list[str] = []
 
     def add(layer: str, ident: str, spec: Mapping[str, Any]) -> None:
@@ -45,13 +45,16 @@ def frame_svg(tables: Mapping[str, Any], frame: str) -> str:
         add("region", f"region:{spec['id']}:authored", spec)
     for i, spec in enumerate(tables["details"].get(frame, [])):
         add("detail", f"detail:{i + 1}", {"stroke": spec["line"], "width": 1})
+    # Wide enough for the frame (both hands side by side are wider than the body).
+    half = max([260] + [int(abs(x)) + 60 for x, _ in points.values()])
     marks = "\n".join(
         f'  <circle id={quoteattr("landmark:" + name)} cx="{x:.2f}" cy="{y:.2f}" r="1.6" fill="#1d5f8a"/>'
         for name, (x, y) in sorted(points.items())
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-260 -30 520 1060" width="520" height="1060">\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{-half} -30 {2 * half} 1060" '
+        f'width="{2 * half}" height="1060">\n'
         f"  <title>dn-bodymap atlas, {frame} frame (authored half; atlas units)</title>\n"
         + "\n".join(body)
         + "\n"
@@ -64,6 +67,8 @@ def export_svgs(tables: Mapping[str, Any], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for frame in FRAMES:
+        if not tables["silhouette"].get(SILHOUETTE_KEYS[frame]):
+            continue  # a detail frame not authored yet
         path = out_dir / f"atlas-{frame}.svg"
         path.write_text(frame_svg(tables, frame), encoding="utf-8")
         written.append(path)

@@ -22,7 +22,8 @@ from shapely.geometry.base import BaseGeometry
 
 from dn_bodymap.assets import asset_path
 from dn_bodymap.atlas.build import FRAMES, AtlasDataError, frame_landmarks
-from dn_bodymap.atlas.model import Atlas, Side, side_of_x
+from dn_bodymap.atlas.detail_map import detail_zone_parts
+from dn_bodymap.atlas.model import Atlas, Side, is_mirror_view, is_one_sided, side_of_x
 from dn_bodymap.atlas.shapes import ShapeError, build_shape, mirror, polygonal, resolve_point
 
 ZONE_KINDS = ("essential", "spillover")
@@ -124,12 +125,9 @@ def read_library_tables(root: Path | None = None) -> list[dict[str, Any]]:
     return entries
 
 
-def _frame_of(view: str) -> str:
-    return "lateral" if view.startswith("lateral") else view
-
-
-def _views_of(frame: str) -> tuple[str, ...]:
-    return FRAMES[frame]
+def _views_of(atlas: Atlas, frame: str) -> tuple[str, ...]:
+    """The views of ``frame`` present in ``atlas`` (a detail frame may not be authored yet)."""
+    return tuple(v for v in FRAMES.get(frame, ()) if v in atlas.views)
 
 
 def build_library(
@@ -163,11 +161,10 @@ def build_library(
 
 def _place(view: str, side: Side, x: float) -> float | None:
     """x for ``side`` on ``view`` given an authored x > 0 point, or None if that side is hidden."""
-    if view.startswith("lateral"):
-        own = Side.RIGHT if view == "lateral_right" else Side.LEFT
-        if side is not own:
+    if is_one_sided(view):
+        if side is not side_of_x(view, 0.0):
             return None
-        return -x if view == "lateral_left" else x
+        return -x if is_mirror_view(view) else x
     return x if side_of_x(view, 1.0) is side else -x
 
 
@@ -182,7 +179,7 @@ def _instance(
     for loc in entry.get("location", []):
         frame = loc["frame"]
         node = resolve_point(loc["at"], points[frame])
-        for view in _views_of(frame):
+        for view in _views_of(atlas, frame):
             x = _place(view, side, node.x)
             if x is not None:
                 locations.append(Location(view, side, round(x, 2), round(node.y, 2)))
@@ -190,6 +187,12 @@ def _instance(
     for kind in ZONE_KINDS:
         for spec in entry.get(kind, []):
             zones[kind].extend(_zones(atlas, spec, side, points, regions_by_key))
+    # Body-view zones are drawn on the detail views too (atlas/detail_map.py), except on a detail
+    # view where the point has zones of its own (authored there, more precise than the mapping).
+    own = {z.view for kind in ZONE_KINDS for z in zones[kind]}
+    for kind in ZONE_KINDS:
+        parts = detail_zone_parts(atlas, [(z.view, z.side, z.regions, z.geometry) for z in zones[kind]])
+        zones[kind].extend(Zone(*part) for part in parts if part[0] not in own)
     return TriggerPoint(
         id=entry["id"],
         muscle=entry["muscle"],
@@ -220,7 +223,7 @@ def _zones(
     if "regions" in spec:
         frames = spec.get("frames", list(FRAMES))
         for frame in frames:
-            for view in _views_of(frame):
+            for view in _views_of(atlas, frame):
                 for s in sides_and_mid:
                     found = [
                         (rid, regions_by_key[(view, rid, s)])
@@ -233,7 +236,7 @@ def _zones(
     else:
         frame = spec["frame"]
         authored = build_shape(spec, points[frame])
-        for view in _views_of(frame):
+        for view in _views_of(atlas, frame):
             sil = atlas.view(view).silhouette
             for s in sides:
                 geom = _placed_geometry(view, s, authored)
@@ -246,11 +249,10 @@ def _zones(
 
 
 def _placed_geometry(view: str, side: Side, authored: BaseGeometry) -> BaseGeometry | None:
-    if view.startswith("lateral"):
-        own = Side.RIGHT if view == "lateral_right" else Side.LEFT
-        if side is not own:
+    if is_one_sided(view):
+        if side is not side_of_x(view, 0.0):
             return None
-        return mirror(authored) if view == "lateral_left" else authored
+        return mirror(authored) if is_mirror_view(view) else authored
     return authored if side_of_x(view, 1.0) is side else mirror(authored)
 
 

@@ -10,13 +10,26 @@ import shapely
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
-from dn_bodymap.atlas.model import Atlas, Side, ViewData
+from dn_bodymap.atlas.build import FRAMES, frame_of
+from dn_bodymap.atlas.model import (
+    BODY_VIEWS,
+    Atlas,
+    Side,
+    ViewData,
+    is_detail_view,
+    is_mirror_view,
+    is_one_sided,
+)
 from dn_bodymap.atlas.shapes import mirror
-from dn_bodymap.atlas.vocabulary import REGION_VOCABULARY
+from dn_bodymap.atlas.vocabulary import DETAIL_VOCABULARY, REGION_VOCABULARY
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 MIN_LANDMARKS = 40  # anterior and posterior
 MIN_REGIONS = 60  # per anterior/posterior view, counting each side
+#: Views showing both feet or both hands apart: one outline per side.
+SILHOUETTE_PARTS = {"plantar": 2, "palmar": 2, "dorsal_hand": 2}
+MIN_DETAIL_LANDMARKS = 10  # per detail view
+MIN_DETAIL_REGIONS = 8  # per detail view, counting each side
 MIN_MUSCLES = 90
 MIN_SUPERFICIAL_COVERAGE = 0.85
 MAX_PARTITION_ERROR = 0.01
@@ -76,6 +89,7 @@ def check_atlas(atlas: Atlas) -> list[str]:
         problems += _check_view(view)
     problems += _check_symmetry(atlas)
     problems += _check_vocabulary(atlas)
+    problems += _check_detail_links(atlas)
     m = measure(atlas)
     for view, cov in m.superficial_coverage.items():
         if cov < MIN_SUPERFICIAL_COVERAGE:
@@ -107,13 +121,22 @@ def _check_muscles(atlas: Atlas) -> list[str]:
 def _check_view(view: ViewData) -> list[str]:
     problems = []
     sil = view.silhouette
-    if not sil.is_valid or sil.geom_type != "Polygon":
-        problems.append(f"{view.name}: the silhouette is not one valid polygon")
-    frontal = not view.name.startswith("lateral")
+    parts = SILHOUETTE_PARTS.get(view.name, 1)
+    count = 1 if sil.geom_type == "Polygon" else len(getattr(sil, "geoms", ()))
+    if not sil.is_valid or sil.geom_type not in ("Polygon", "MultiPolygon") or count != parts:
+        problems.append(f"{view.name}: the silhouette is not {parts} valid polygon(s)")
+    frontal = view.name in ("anterior", "posterior")
     if frontal and len({lm.id for lm in view.landmarks.values()}) < MIN_LANDMARKS:
         problems.append(f"{view.name}: fewer than {MIN_LANDMARKS} named landmarks")
     if frontal and len(view.regions) < MIN_REGIONS:
         problems.append(f"{view.name}: {len(view.regions)} regions (needs {MIN_REGIONS})")
+    if is_detail_view(view.name):
+        if len({lm.id for lm in view.landmarks.values()}) < MIN_DETAIL_LANDMARKS:
+            problems.append(f"{view.name}: fewer than {MIN_DETAIL_LANDMARKS} named landmarks")
+        if len(view.regions) < MIN_DETAIL_REGIONS:
+            problems.append(f"{view.name}: {len(view.regions)} regions (needs {MIN_DETAIL_REGIONS})")
+        if not view.muscle_shapes:
+            problems.append(f"{view.name}: no muscles drawn")
     keys = Counter((r.id, r.side) for r in view.regions)
     problems += [f"{view.name}: region {k[0]} ({k[1]}) appears twice" for k, n in keys.items() if n > 1]
     for region in view.regions:
@@ -141,7 +164,7 @@ def _shape_problems(view: ViewData, what: str, geom: BaseGeometry) -> list[str]:
 def _check_symmetry(atlas: Atlas) -> list[str]:
     problems = []
     for view in atlas.views.values():
-        if view.name.startswith("lateral"):
+        if is_one_sided(view.name):
             continue
         by_key = {(s.muscle_id, s.layer, s.side): s.geometry for s in view.muscle_shapes}
         by_key.update({("region:" + r.id, "", r.side): r.geometry for r in view.regions})
@@ -153,9 +176,16 @@ def _check_symmetry(atlas: Atlas) -> list[str]:
                 problems.append(f"{view.name}: {mid} has a right shape but no left one")
             elif mirror(geom).hausdorff_distance(twin) > SYMMETRY_TOLERANCE:
                 problems.append(f"{view.name}: {mid} left and right are not mirror images")
-    right, left = atlas.views.get("lateral_right"), atlas.views.get("lateral_left")
-    if right and left and mirror(right.silhouette).hausdorff_distance(left.silhouette) > SYMMETRY_TOLERANCE:
-        problems.append("lateral_left is not the mirror image of lateral_right")
+    for names in FRAMES.values():
+        if len(names) != 2 or not is_mirror_view(names[1]):
+            continue
+        right, left = atlas.views.get(names[0]), atlas.views.get(names[1])
+        if (
+            right
+            and left
+            and mirror(right.silhouette).hausdorff_distance(left.silhouette) > SYMMETRY_TOLERANCE
+        ):
+            problems.append(f"{names[1]} is not the mirror image of {names[0]}")
     return problems
 
 
@@ -163,11 +193,56 @@ def _check_vocabulary(atlas: Atlas) -> list[str]:
     problems = []
     present: dict[str, set[str]] = {}
     for view in atlas.views.values():
-        frame = "lateral" if view.name.startswith("lateral") else view.name
+        frame = frame_of(view.name)
         for region in view.regions:
             present.setdefault(region.id, set()).add(frame)
     for rid, (_, frames) in REGION_VOCABULARY.items():
         missing = [f for f in frames if f not in present.get(rid, set())]
         if missing:
             problems.append(f"region {rid!r} missing on: {', '.join(missing)}")
+    # A detail frame's vocabulary is held only once the frame is built (authored in parallel).
+    built = {frame_of(v) for v in atlas.views}
+    for frame, entries in DETAIL_VOCABULARY.items():
+        if frame not in built:
+            continue
+        for rid in entries:
+            if frame not in present.get(rid, set()):
+                problems.append(f"region {rid!r} missing on: {frame}")
+    # Region ids of detail views are unique across the atlas: never a body region id, never in
+    # two frames.
+    for rid, frames in present.items():
+        detail = {f for f in frames if f not in ("anterior", "posterior", "lateral")}
+        if detail and (len(frames) > 1 or rid in REGION_VOCABULARY):
+            problems.append(
+                f"detail region {rid!r} reuses an id of another frame ({', '.join(sorted(frames))})"
+            )
+    return problems
+
+
+def _check_detail_links(atlas: Atlas) -> list[str]:
+    """``body_regions`` name real body regions; every detail region links to at least one; every
+    ``opens_from`` names a body view and regions on it."""
+    problems: list[str] = []
+    body_ids: dict[str, set[str]] = {
+        v: {r.id for r in atlas.view(v).regions} for v in BODY_VIEWS if v in atlas.views
+    }
+    all_body = set().union(*body_ids.values()) if body_ids else set()
+    for name in atlas.detail_views():
+        for region in atlas.view(name).regions:
+            if not region.body_regions:
+                problems.append(f"{name}: region {region.id} has no body_regions")
+            for rid in region.body_regions:
+                if rid not in all_body:
+                    problems.append(f"{name}: region {region.id} links to unknown body region {rid!r}")
+        meta = atlas.view_meta.get(name)
+        if meta is None or not meta.opens_from:
+            problems.append(f"{name}: no views/*.toml entry with opens_from (it cannot be opened by a click)")
+            continue
+        for body_view, regions in meta.opens_from:
+            if body_view not in body_ids:
+                problems.append(f"{name}: opens_from names unknown body view {body_view!r}")
+                continue
+            for rid in regions:
+                if rid not in body_ids[body_view]:
+                    problems.append(f"{name}: opens_from region {rid!r} is not on {body_view}")
     return problems

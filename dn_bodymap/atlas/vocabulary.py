@@ -58,6 +58,7 @@ REGION_VOCABULARY: dict[str, tuple[str, tuple[str, ...]]] = {
     "sacral": ("sacrum", (P,)),
     "sacroiliac": ("sacroiliac joint", (P,)),
     "coccyx": ("tailbone (coccyx)", (P,)),
+    "perineum": ("perineum (pelvic floor)", (P,)),
     "buttock": ("buttock", (P, L)),
     "lateral_hip": ("side of the hip", (A, P, L)),
     # upper limb
@@ -102,4 +103,113 @@ REGION_VOCABULARY: dict[str, tuple[str, tuple[str, ...]]] = {
     "plantar_heel": ("underside of the heel", (L,)),
     "arch": ("arch of the foot", (L,)),
     "plantar_forefoot": ("ball of the foot", (L,)),
+}
+
+#: Detail views (docs/atlas-detail-views.md): frame → {region id: label}. Ids are unique across the
+#: atlas (never a body-region id); each region also names the body regions it enlarges
+#: (``body_regions`` in regions/<frame>.toml). A frame's section is held by `atlas check` once the
+#: frame is built. Helpers authoring a frame add its section below.
+DETAIL_VOCABULARY: dict[str, dict[str, str]] = {}
+
+DETAIL_VOCABULARY["plantar"] = {
+    "plantar_heel_pad": "heel pad (underside of the heel)",
+    "medial_heel": "inner side of the heel",
+    "lateral_heel": "outer side of the heel",
+    "medial_arch": "inner arch (instep)",
+    "lateral_arch": "outer midfoot (lateral border)",
+    "ball_medial": "ball of the foot under the big-toe joint (1st metatarsal head)",
+    "ball_central": "ball of the foot under the 2nd–4th metatarsal heads",
+    "ball_lateral": "ball of the foot under the 5th metatarsal head",
+    "plantar_great_toe": "underside of the big toe",
+    "plantar_lesser_toes": "underside of the lesser toes",
+}
+
+DETAIL_VOCABULARY["palmar"] = {
+    "palmar_thumb_tip": "pad of the thumb",
+    "palmar_thumb": "thumb, palm side",
+    "palmar_index_tip": "index fingertip pad",
+    "palmar_index_finger": "index finger, palm side",
+    "palmar_middle_tip": "middle fingertip pad",
+    "palmar_middle_finger": "middle finger, palm side",
+    "palmar_ring_tip": "ring fingertip pad",
+    "palmar_ring_finger": "ring finger, palm side",
+    "palmar_little_tip": "little fingertip pad",
+    "palmar_little_finger": "little finger, palm side",
+    "palmar_thumb_web": "thumb web, palm side",
+    "thenar_eminence": "thenar eminence (ball of the thumb)",
+    "hypothenar_eminence": "hypothenar eminence (heel of the hand, little-finger side)",
+    "distal_palm": "palm below the fingers (metacarpal heads)",
+    "central_palm": "middle of the palm",
+    "palmar_wrist": "front of the wrist (creases)",
+    "palmar_distal_forearm": "front of the lower forearm",
+}
+
+DETAIL_VOCABULARY["dorsal_hand"] = {
+    "dorsal_thumb_tip": "back of the thumb tip (nail)",
+    "dorsal_thumb": "back of the thumb",
+    "dorsal_index_tip": "back of the index fingertip (nail)",
+    "dorsal_index_finger": "back of the index finger",
+    "dorsal_middle_tip": "back of the middle fingertip (nail)",
+    "dorsal_middle_finger": "back of the middle finger",
+    "dorsal_ring_tip": "back of the ring fingertip (nail)",
+    "dorsal_ring_finger": "back of the ring finger",
+    "dorsal_little_tip": "back of the little fingertip (nail)",
+    "dorsal_little_finger": "back of the little finger",
+    "anatomical_snuffbox": "anatomical snuffbox",
+    "first_dorsal_web": "back of the thumb web (first dorsal interosseous)",
+    "dorsal_knuckles": "knuckles (MCP joints)",
+    "back_of_hand": "back of the hand",
+    "dorsal_wrist": "back of the wrist",
+    "dorsal_distal_forearm": "back of the lower forearm",
+}
+
+# Face and side of the head (helper G): the teeth are charted as the skin over them (lips over the
+# front teeth, cheek over the back teeth), as referral to "the upper/lower teeth" is expressed.
+DETAIL_VOCABULARY["face"] = {
+    "face_eye": "eye and eyelids (orbit)",
+    "face_nose": "nose",
+    "face_upper_lip": "upper lip (over the upper front teeth)",
+    "face_lower_lip": "lower lip (over the lower front teeth)",
+    "face_chin": "chin",
+    "face_angle_of_jaw": "angle of the jaw",
+    "face_tmj": "jaw joint (TMJ), in front of the ear",
+    "face_ear": "ear",
+    "face_jaw_side": "side of the jaw (over the masseter)",
+    "face_upper_teeth": "cheek over the upper back teeth",
+    "face_lower_teeth": "cheek over the lower back teeth",
+    "face_cheekbone": "cheekbone (zygomatic)",
+    "face_maxillary": "cheek beside the nose (over the maxillary sinus)",
+    "face_brow": "eyebrow (over the brow ridge)",
+    "face_temple": "temple",
+    "face_forehead": "forehead",
+    "face_vertex": "crown of the head (vertex)",
+    "face_throat": "front of the neck (throat)",
+    "face_side_of_neck": "side of the neck",
+}
+
+DETAIL_VOCABULARY["head_lateral"] = {
+    "headlat_ear": "ear (auricle)",
+    "headlat_tmj": "jaw joint (TMJ)",
+    "headlat_preauricular": "in front of the ear (pre-auricular)",
+    "headlat_mastoid": "behind the ear (mastoid)",
+    "headlat_eye": "eye and eyelids (orbit)",
+    "headlat_nose": "nose",
+    "headlat_upper_lip": "upper lip (over the upper front teeth)",
+    "headlat_lower_lip": "lower lip (over the lower front teeth)",
+    "headlat_chin": "chin",
+    "headlat_upper_teeth": "cheek over the upper back teeth",
+    "headlat_lower_teeth": "cheek over the lower back teeth",
+    "headlat_angle_of_jaw": "angle of the jaw",
+    "headlat_jaw_side": "side of the jaw (over the masseter)",
+    "headlat_cheekbone": "cheekbone (zygomatic)",
+    "headlat_maxillary": "cheek beside the nose (over the maxillary sinus)",
+    "headlat_parietal": "side of the head above the ear (parietal)",
+    "headlat_temple": "temple",
+    "headlat_forehead": "forehead",
+    "headlat_vertex": "crown of the head (vertex)",
+    "headlat_occiput": "back of the head (occiput)",
+    "headlat_suboccipital": "base of the skull (suboccipital)",
+    "headlat_throat": "front of the neck (throat)",
+    "headlat_side_of_neck": "side of the neck",
+    "headlat_back_of_neck": "back of the neck",
 }

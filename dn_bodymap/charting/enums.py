@@ -14,6 +14,13 @@ class View(StrEnum):
     POSTERIOR = "posterior"
     LATERAL_RIGHT = "lateral_right"
     LATERAL_LEFT = "lateral_left"
+    # Detail views (docs/atlas-detail-views.md): marks may be recorded on them too.
+    PLANTAR = "plantar"
+    PALMAR = "palmar"
+    DORSAL_HAND = "dorsal_hand"
+    FACE = "face"
+    HEAD_LATERAL_RIGHT = "head_lateral_right"
+    HEAD_LATERAL_LEFT = "head_lateral_left"
 
 
 class Side(StrEnum):

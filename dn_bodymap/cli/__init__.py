@@ -26,6 +26,16 @@ _COMMAND_MODULES = (
     "dn_bodymap.cli.report_cmd",
     "dn_bodymap.cli.sync_cmd",
 )
+# The module that registers each command, so that running one imports only its own module (their
+# top-level imports differ a lot: `patients` must not pay for the exchange or report modules).
+# A command missing here still works through the full parser; tests/scale/test_scale_lean_cli.py
+# checks this map against what the modules register.
+_COMMAND_HOMES = {
+    "patients": "dn_bodymap.cli.records_cmd",
+    "sessions": "dn_bodymap.cli.records_cmd",
+    "db": "dn_bodymap.cli.records_cmd",
+    "demo": "dn_bodymap.cli.records_cmd",
+}
 
 
 class _VersionAction(argparse.Action):
@@ -43,7 +53,8 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; with ``command`` (one of ``_COMMAND_HOMES``), only its module's."""
     import importlib
 
     parser = OneLineParser(
@@ -61,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="open the GUI on a database of fictitious patients"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _COMMAND_MODULES:
+    for name in (_COMMAND_HOMES[command],) if command in _COMMAND_HOMES else _COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:  # a command family not built yet is absent, never fake
@@ -75,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every expected failure ends as one line on stderr and a non-zero exit
     (2 for bad input, 1 for a failure of the records or the file system)."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     try:
@@ -103,6 +115,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(_os_error(exc), 1)
     except (ValueError, OverflowError) as exc:
         return _fail(f"invalid input: {exc}", 2)
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The sub-command named in ``argv`` after the global options; None when a global option asks
+    for help or the version, or anything unusual comes first (then the full parser decides)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif word.startswith("--db=") or word == "--demo":
+            continue
+        else:
+            return None if word.startswith("-") else word
+    return None
 
 
 def _fail(message: str, code: int) -> int:

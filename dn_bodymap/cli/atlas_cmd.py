@@ -59,6 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--height", type=int, default=2000, help="image height in pixels (PNG/SVG)")
     p.add_argument("--greyscale", action="store_true", help="print-style greyscale")
     p.add_argument("--dark", action="store_true", help="dark palette")
+    p.add_argument("--legend", action="store_true", help="add the chart's key (colours, conventions) below")
     p.add_argument("--highlight", default="", help="comma-separated muscle ids to outline")
     p.add_argument(
         "--pattern",
@@ -100,6 +101,12 @@ def load() -> Atlas:
         return default_atlas()
     except AtlasDataError as exc:
         raise CliError(f"the atlas data is broken: {exc}", 1) from None
+
+
+def require_view(atlas: Atlas, view: str) -> None:
+    """A detail view whose assets are not authored yet is a clear one-line refusal."""
+    if view not in atlas.views:
+        raise CliError(f"the {view} view is not in this atlas yet (views: {', '.join(atlas.views)})")
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -263,6 +270,7 @@ def locate_document(view: str, x: float, y: float) -> dict[str, Any]:
 
 
 def _locate(args: argparse.Namespace) -> int:
+    require_view(load(), args.view)
     doc = locate_document(args.view, args.x, args.y)
     if args.json:
         print_json(doc)
@@ -293,6 +301,7 @@ def _render(args: argparse.Namespace) -> int:
     if not args.out.parent.exists():
         raise CliError(f"folder {args.out.parent} does not exist")
     atlas = load()
+    require_view(atlas, args.view)
     overlays = []
     if "hazards" in layers:
         overlays = _hazard_overlays(args.view)
@@ -319,7 +328,7 @@ def _render(args: argparse.Namespace) -> int:
         highlight=frozenset(highlight),
     )
     try:
-        render_to_file(atlas, args.view, options, args.out, args.height)
+        render_to_file(atlas, args.view, options, args.out, args.height, legend=args.legend)
     except (ValueError, OSError) as exc:
         raise CliError(str(exc)) from None
     print(args.out)

@@ -9,16 +9,16 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dn_bodymap.cli.common import CliError, print_json
-from dn_bodymap.store import StoreError, open_read_only, open_store, resolve_db_path
-from dn_bodymap.store.anchor import anchor_problems
-from dn_bodymap.store.audit import verify_chain
-from dn_bodymap.store.backup import backup_name, copy_database, integrity_problems
-from dn_bodymap.store.connection import connect, inspect
+from dn_bodymap.store import StoreError, resolve_db_path
 from dn_bodymap.store.paths import ENV_VAR
-from dn_bodymap.store.repository import SqliteRepository
+
+# The repository (and sqlite-utils) is imported by the commands that use it, not at registration:
+# `patients` lists through store/read_only_listing.py on the standard library's sqlite3 alone.
+if TYPE_CHECKING:
+    from dn_bodymap.store.repository import SqliteRepository
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,6 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     db = subparsers.add_parser("db", help="check, back up or restore the record database")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    from dn_bodymap.cli.db_crypto_cmd import register_db_actions
+
+    register_db_actions(db_sub)  # db encrypt / db decrypt, and the passphrase prompt at a terminal
     check = db_sub.add_parser("check", help="integrity, foreign keys and audit chain; exit 1 if bad")
     check.add_argument("--json", action="store_true", help="print one JSON document")
     check.set_defaults(handler=_db_check)
@@ -105,13 +108,23 @@ def _db_path(args: argparse.Namespace) -> Path:
     return resolve_db_path(getattr(args, "db", None))
 
 
-def _open_for_listing(args: argparse.Namespace) -> SqliteRepository | None:
+def _listing_path(args: argparse.Namespace) -> Path | None:
     """None when the default database simply does not exist yet (nothing to list)."""
     path = _db_path(args)
     if not path.exists():
         if getattr(args, "db", None) is None and ENV_VAR not in _environ():
             return None
         raise CliError(f"there is no record database at {path}")
+    return path
+
+
+def _open_for_listing(args: argparse.Namespace) -> SqliteRepository | None:
+    """None when the default database simply does not exist yet (nothing to list)."""
+    from dn_bodymap.store import open_read_only
+
+    path = _listing_path(args)
+    if path is None:
+        return None
     try:
         return open_read_only(path)
     except StoreError as exc:
@@ -125,25 +138,17 @@ def _environ() -> dict[str, str]:
 
 
 def _patients(args: argparse.Namespace) -> int:
-    repo = _open_for_listing(args)
+    from dn_bodymap.store.read_only_listing import list_patients
+
+    path = _listing_path(args)
     rows: list[dict[str, Any]] = []
-    if repo is not None:
-        with repo:
-            for summary in repo.search_patients(
-                args.search, include_archived=args.archived, limit=args.limit, offset=args.offset
-            ):
-                p = summary.patient
-                rows.append(
-                    {
-                        "id": p.id,
-                        "name": p.display_name,
-                        "record_number": p.record_number,
-                        "sessions": summary.session_count,
-                        "date_of_birth": p.date_of_birth,
-                        "archived": p.archived,
-                        "last_session_at": summary.last_session_at,
-                    }
-                )
+    if path is not None:
+        try:
+            rows = list_patients(
+                path, args.search, include_archived=args.archived, limit=args.limit, offset=args.offset
+            )
+        except StoreError as exc:
+            raise CliError(str(exc)) from exc
     if args.json:
         print_json(rows)
     else:
@@ -212,14 +217,31 @@ def _db_check(args: argparse.Namespace) -> int:
     path = _db_path(args)
     if not path.is_file():
         raise CliError(f"there is no record database at {path}")
-    problems = integrity_problems(path)
-    if not problems:
+    from dn_bodymap.cli.db_crypto_cmd import unlock_for_command
+
+    unlock_for_command(path)  # an encrypted database: its passphrase once, or one sentence
+    import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dn_bodymap.store import open_read_only
+    from dn_bodymap.store.anchor import anchor_problems
+    from dn_bodymap.store.audit import verify_chain
+    from dn_bodymap.store.backup import integrity_problems
+
+    # SQLite's own checks run in C without the GIL, so the audit walk (Python: a keyed hash per
+    # entry, a content hash per record) runs beside them; its findings count only in a sound file.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        integrity = pool.submit(integrity_problems, path)
+        chain: list[str] = []
         try:
-            with open_read_only(path) as repo:
-                problems += [f"audit log: {p}" for p in verify_chain(repo.db)]
-                problems += [f"audit log: {p}" for p in anchor_problems(repo.db, path)]
+            with open_read_only(path, check=False) as repo:  # the integrity check is the full check
+                chain += [f"audit log: {p}" for p in verify_chain(repo.db)]
+                chain += [f"audit log: {p}" for p in anchor_problems(repo.db, path)]
         except StoreError as exc:
-            problems.append(str(exc))
+            chain.append(str(exc))
+        except sqlite3.DatabaseError as exc:  # a damaged file: the integrity check says where
+            chain.append(f"the audit log cannot be read to the end ({exc})")
+        problems = integrity.result() or chain
     if args.json:
         print_json({"path": str(path), "ok": not problems, "problems": problems})
     elif problems:
@@ -232,6 +254,8 @@ def _db_check(args: argparse.Namespace) -> int:
 
 
 def _db_backup(args: argparse.Namespace) -> int:
+    from dn_bodymap.store.backup import backup_name, copy_database
+
     path = _db_path(args)
     if not path.is_file():
         raise CliError(f"there is no record database at {path}")
@@ -246,6 +270,8 @@ def _db_backup(args: argparse.Namespace) -> int:
         raise CliError(f"folder {out.parent} does not exist (or is a file); create it first")
     if out.exists():
         raise CliError(f"{out} already exists; choose another name")
+    from dn_bodymap.store.connection import connect, inspect
+
     try:
         db = connect(path, read_only=True)
         try:
@@ -277,6 +303,7 @@ def _usable_folder(value: str, option: str) -> Path:
 
 
 def _db_backups(args: argparse.Namespace) -> int:
+    from dn_bodymap.store import open_store
     from dn_bodymap.store.backup import LOCATION_SETTING, backup_infos, backup_location
     from dn_bodymap.store.backup_policy import DEFAULT_POLICY, erasure_sentence
 
@@ -315,6 +342,7 @@ def _db_backups(args: argparse.Namespace) -> int:
                         "reason": b.reason,
                         "size": b.size,
                         "automatic": b.automatic,
+                        "compressed": b.compressed,
                     }
                     for b in found
                 ],
@@ -323,7 +351,9 @@ def _db_backups(args: argparse.Namespace) -> int:
         return 0
     print(f"backups of {path} go to {location}")
     for b in found:
-        kind = "thinned by the tiers" if b.automatic else "kept until removed"
+        kind = ("thinned by the tiers" if b.automatic else "kept until removed") + (
+            ", compressed" if b.compressed else ""
+        )
         print(f"  {b.made_at.astimezone():%Y-%m-%d %H:%M}  {b.size:>12,} B  {b.reason:<14} {kind}  {b.path}")
     if not found:
         print("  (none yet)")
@@ -346,6 +376,7 @@ def _db_restore(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from dn_bodymap.store import open_store
     from dn_bodymap.store.demo import fill_demo
 
     if args.seed is not None and args.patients is None:

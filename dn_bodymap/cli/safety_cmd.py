@@ -84,6 +84,8 @@ def _assess(args: argparse.Namespace) -> int:
         raise CliError("--depth must be more than 0 and at most 300 mm")
     conditions = _conditions(args.condition)
     hazards = _load_hazards()
+    if args.view not in hazards.atlas.views:
+        raise CliError(f"the {args.view} view is not in this atlas yet")
     doc = assess_document(
         args.view,
         args.x,

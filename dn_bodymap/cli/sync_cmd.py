@@ -1,7 +1,8 @@
 """The clinic server from the command line: ``server init --url URL`` and ``sync [--once]``.
 
 ``sync`` opens the record database like the app does (writer lock), so it runs when the app is
-closed; the app's own background sync is not built yet (docs/clinic-server.md).
+closed (the app syncs in the background itself: gui/sync_status.py). ``server password`` keeps a
+role's password in the system keyring.
 """
 
 from __future__ import annotations
@@ -27,6 +28,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     init.add_argument("--json", action="store_true", help="print one JSON document")
     init.set_defaults(handler=_server_init)
+    compact = server_sub.add_parser(
+        "compact", help="drop changes superseded by a later one from the same workstation (owner only)"
+    )
+    compact.add_argument("--url", metavar="URL", help="postgresql://owner@host/dbname (no password)")
+    compact.add_argument("--json", action="store_true", help="print one JSON document")
+    compact.set_defaults(handler=_server_compact)
+    password = server_sub.add_parser(
+        "password", help="keep this role's server password in the system keyring (asked, never echoed)"
+    )
+    password.add_argument("--url", metavar="URL", help="the server and role it is for (no password)")
+    password.add_argument("--forget", action="store_true", help="remove the kept password")
+    password.set_defaults(handler=_server_password)
 
     sync = subparsers.add_parser("sync", help="exchange records with the clinic server")
     sync.add_argument(
@@ -80,6 +93,56 @@ def _server_init(args: argparse.Namespace) -> int:
         print(f"Prepared the clinic server {document['server']}: schema {old} → {new}.")
     if args.grant and not args.json:
         print(f"Granted syncing with it to: {', '.join(args.grant)}.")
+    return 0
+
+
+def _server_compact(args: argparse.Namespace) -> int:
+    _require_psycopg()
+    import psycopg
+
+    from dn_bodymap.sync import SyncError
+    from dn_bodymap.sync.engine import connect
+    from dn_bodymap.sync.server_schema import compact_feed, require_current
+    from dn_bodymap.sync.server_url import describe, resolve_url
+
+    try:
+        url = resolve_url(args.url, None)
+        with connect(url) as conn:
+            require_current(conn)
+            removed = compact_feed(conn)
+    except SyncError as exc:
+        raise CliError(str(exc), 1) from None
+    except psycopg.Error as exc:
+        raise CliError(f"the clinic server refused: {' '.join(str(exc).split())}", 1) from None
+    if args.json:
+        print_json({"server": describe(url), "removed": removed})
+    else:
+        print(f"Compacted the clinic server {describe(url)}: {removed} superseded changes removed.")
+    return 0
+
+
+def _server_password(args: argparse.Namespace) -> int:
+    """The password goes to the keyring only: typed at a prompt, so it is in no shell history."""
+    _require_psycopg()
+    import getpass
+
+    from dn_bodymap.sync import SyncError
+    from dn_bodymap.sync.credentials import account, forget_password, save_password
+    from dn_bodymap.sync.server_url import resolve_url
+
+    try:
+        url = resolve_url(args.url, None)
+        if args.forget:
+            forget_password(url)
+            print(f"Forgot the password for {account(url)}.")
+            return 0
+        secret = getpass.getpass(f"Password for {account(url)}: ")
+        if not secret:
+            raise CliError("no password given; nothing changed")
+        save_password(url, secret)
+    except SyncError as exc:
+        raise CliError(str(exc), 1) from None
+    print(f"Kept the password for {account(url)} in the system keyring.")
     return 0
 
 

@@ -224,6 +224,9 @@ def after_first_paint(window) -> None:
     reason = getattr(window.repo, "read_only_reason", None)
     if reason:
         window.statusBar().addPermanentWidget(QLabel(reason))
+    from dn_bodymap.gui.records_check import start_records_check
+
+    QTimer.singleShot(0, lambda: start_records_check(window))  # chain-end warning, then the full check
     worker = getattr(window, "background_backup", None)
     if worker is not None:
         QTimer.singleShot(0, worker.start)

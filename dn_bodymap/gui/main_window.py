@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -13,26 +16,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dn_bodymap.atlas.locate import AtlasIndex
-from dn_bodymap.atlas.model import Atlas
 from dn_bodymap.charting.records import Clinician, Session
 from dn_bodymap.charting.repository import Repository
 from dn_bodymap.gui.patients.page import PatientsPage
 from dn_bodymap.gui.patients.patient_dialog import PatientDialog
 from dn_bodymap.gui.screen_fit import resize_within_screen
-from dn_bodymap.gui.session.ack_dialog import ask_acknowledgement
-from dn_bodymap.gui.session.controller import SessionController
-from dn_bodymap.gui.session.page import SessionPage
 from dn_bodymap.gui.theme import apply_palette
 from dn_bodymap.render.style import DARK, LIGHT
-from dn_bodymap.render.view_painter import RenderOptions
+
+if TYPE_CHECKING:  # the atlas and the session screen load when first needed (issue #14: start-up)
+    from dn_bodymap.atlas.locate import AtlasIndex
+    from dn_bodymap.atlas.model import Atlas
+    from dn_bodymap.gui.session.controller import SessionController
+    from dn_bodymap.gui.session.page import SessionPage
+    from dn_bodymap.render.view_painter import RenderOptions
 
 
 class MainWindow(QMainWindow):
     def __init__(
         self,
         repo: Repository,
-        atlas: Atlas,
+        atlas: Atlas | Callable[[], Atlas],
         library=None,
         referral_index=None,
         settings: QSettings | None = None,
@@ -41,10 +45,10 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.repo = repo
-        self.atlas = atlas
-        self.index = AtlasIndex(atlas)
-        self.library = library
-        self.referral_index = referral_index
+        self._atlas = atlas  # or the function that loads it: the patient list shows without it
+        self._index: AtlasIndex | None = None
+        self._library = library  # these two may also be functions that load them on first use
+        self._referral_index = referral_index
         self.settings = settings or QSettings("dn-bodymap", "dn-bodymap")
         # Who writes the record belongs to the database (File → Clinician…), never the OS login.
         self.profile: Clinician | None = repo.get_clinician()
@@ -135,6 +139,12 @@ class MainWindow(QMainWindow):
         from dn_bodymap.gui.backups_dialog import install_backups
 
         install_backups(self, file_menu)  # File → Backups…, and the background backup worker
+        from dn_bodymap.gui.sync_status import install_clinic_sync
+
+        install_clinic_sync(self, file_menu)  # File → Clinic server…, background sync and its status
+        from dn_bodymap.gui.idle_lock import install_idle_lock
+
+        install_idle_lock(self, file_menu)  # File → Idle lock…: hide the records after idle minutes
         file_menu.addSeparator()
         file_menu.addAction(self._action("Quit", self.close, QKeySequence.StandardKey.Quit))
         edit = bar.addMenu("&Edit")
@@ -175,16 +185,16 @@ class MainWindow(QMainWindow):
                 self.void_action,
             ]
         )
-        from dn_bodymap.gui.teaching.teaching_menu import TeachingMenu
-
-        self.teaching_menu = TeachingMenu(self, self.atlas, self.library)
-        bar.addMenu(self.teaching_menu)
-        help_menu = bar.addMenu("&Help")
+        # The Teaching menu comes before Help once built (``teaching_menu``: after the first paint).
+        self._teaching_menu = None
+        self.help_menu = help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("Chart legend…", self.show_legend))
         help_menu.addAction(self._action("About dn-bodymap", self.about))
 
     def _update_actions(self) -> None:
         in_session = self.controller is not None and self.stack.currentWidget() is self.session_page
         signed = in_session and self.controller.is_signed
+        locked = in_session and not self.controller.can_edit()  # signed, or held by another room
         for act in (
             self.undo_action,
             self.redo_action,
@@ -193,9 +203,9 @@ class MainWindow(QMainWindow):
             self.screening_action,
             self.void_action,
         ):
-            act.setEnabled(in_session and not signed)
-        self.adverse_action.setEnabled(in_session)  # delayed events come after signing too
-        if in_session and not signed:
+            act.setEnabled(in_session and not locked)
+        self.adverse_action.setEnabled(in_session and (signed or not locked))  # after signing too
+        if in_session and not locked:
             self.undo_action.setEnabled(self.controller.editing.can_undo)
             self.redo_action.setEnabled(self.controller.editing.can_redo)
             self.undo_action.setText(f"Undo {self.controller.editing.undo_text}".strip())
@@ -204,8 +214,50 @@ class MainWindow(QMainWindow):
         for act in (self.zoom_in_action, self.zoom_out_action, self.fit_action):
             act.setEnabled(in_session)
 
+    @property
+    def teaching_menu(self):
+        """Built just after the first paint (gui/app.py) or on first use: it needs the atlas."""
+        if self._teaching_menu is None:
+            from dn_bodymap.gui.teaching.teaching_menu import TeachingMenu
+
+            self._teaching_menu = TeachingMenu(self, self.atlas, self.library)
+            self.menuBar().insertMenu(self.help_menu.menuAction(), self._teaching_menu)
+        return self._teaching_menu
+
+    @property
+    def atlas(self) -> Atlas:
+        """Loaded on first use (gui/app.py loads it just after the patient list is painted)."""
+        if callable(self._atlas):
+            self._atlas = self._atlas()
+        return self._atlas
+
+    @property
+    def library(self):
+        if callable(self._library):
+            self._library = self._library()
+        return self._library
+
+    @property
+    def referral_index(self):
+        if callable(self._referral_index):
+            self._referral_index = self._referral_index()
+        return self._referral_index
+
+    @property
+    def index(self) -> AtlasIndex:
+        if self._index is None:
+            from dn_bodymap.atlas.locate import AtlasIndex
+
+            self._index = AtlasIndex(self.atlas)
+        return self._index
+
     # -- patients ------------------------------------------------------------------------------
+    def leave_session(self) -> bool:
+        """Before the session screen goes: strokes still being worked out are applied first."""
+        return self.controller is None or self.controller.leave()
+
     def show_patients(self) -> None:
+        self.leave_session()
         self.stack.setCurrentWidget(self.patients)
         self.patients.refresh()
         self.setWindowTitle("dn-bodymap — patients")
@@ -228,6 +280,7 @@ class MainWindow(QMainWindow):
             self.library_page.set_palette(DARK if self.dark else LIGHT)
             self.library_page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
             self.stack.addWidget(self.library_page)
+        self.leave_session()
         self.stack.setCurrentWidget(self.library_page)
         self.setWindowTitle("dn-bodymap — library")
         self.library_page.search.setFocus()
@@ -273,6 +326,11 @@ class MainWindow(QMainWindow):
         return session.id
 
     def open_session(self, session_id: str, overlay_from: str | None = None) -> None:
+        from dn_bodymap.gui.session.ack_dialog import ask_acknowledgement
+        from dn_bodymap.gui.session.controller import SessionController
+        from dn_bodymap.gui.session.page import SessionPage
+
+        self.leave_session()
         if self.session_page is not None:
             self.stack.removeWidget(self.session_page)
             self.session_page.deleteLater()
@@ -296,6 +354,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.session_page)
         self.stack.setCurrentWidget(self.session_page)
         self.controller.changed.connect(lambda *_: self._update_actions())
+        self.controller.editableChanged.connect(lambda _: self._update_actions())
         self.controller.saveStateChanged.connect(self._on_save_state)
         self.controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.controller.refused.connect(self._on_refused)
@@ -314,6 +373,23 @@ class MainWindow(QMainWindow):
         self.settings.setValue("last_session", session_id)
         self.save_label.setText("All changes saved")
         self._update_actions()
+
+    def show_pulled_records(self, patient_ids: frozenset[str | None]) -> None:
+        """A sync round applied another workstation's records (an addendum, a late adverse event,
+        an erase): the open session screen shows them, or closes with why when the session is gone."""
+        if self.controller is None or self.stack.currentWidget() is not self.session_page:
+            return
+        gone = self.controller.gone()
+        if gone is not None:
+            self.controller.abandon()  # nothing can be saved into it any more
+            self.show_patients()
+            self.statusBar().showMessage(gone, 15000)
+            return
+        if self.controller.session.patient_id in patient_ids or None in patient_ids:
+            self.controller.reload_from_store()
+            self.session_page.reload()
+            self.session_page.header.refresh()
+            self._update_actions()
 
     def _show_overlay(self, session_id: str) -> None:
         from dn_bodymap.charting.editing.sketch import from_record
@@ -336,6 +412,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _render_options(self, layers) -> RenderOptions:
+        from dn_bodymap.render.view_painter import RenderOptions
+
         return RenderOptions(layers=layers, palette=DARK if self.dark else LIGHT)
 
     # -- edit ----------------------------------------------------------------------------------
@@ -522,6 +600,8 @@ class MainWindow(QMainWindow):
         if session.is_signed:
             self.statusBar().showMessage("A signed session cannot be voided; add an addendum.", 8000)
             return
+        if self.controller is not None and self.controller.session_id == session_id:
+            self.leave_session()  # what is drawn is saved with the draft, then voided with it
         dialog = VoidDraftDialog(f"of {local_text(session.started_at)}", self)
         if dialog.exec() and self._save(lambda: self.repo.void_session(session_id, dialog.value())):
             if self.controller is not None and self.controller.session_id == session_id:
@@ -541,6 +621,11 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Backup", f"The backup failed: {exc}")
             return
         self.statusBar().showMessage(f"Backup written: {path}", 8000)
+
+    def show_legend(self) -> None:
+        from dn_bodymap.gui.legend_dialog import LegendDialog
+
+        LegendDialog(self.dark_action.isChecked(), self).open()
 
     def about(self) -> None:
         from dn_bodymap import __version__
@@ -574,6 +659,12 @@ class MainWindow(QMainWindow):
         self.save_label.setToolTip(text)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.leave_session():  # a drawing is still being worked out: it would be lost
+            event.ignore()
+            return
+        sync = getattr(self, "clinic_sync", None)
+        if sync is not None:
+            sync.wait()  # a stroke saved just now nudged a round: none starts while closing
         if self.controller is not None and self.controller.pending:
             answer = QMessageBox.question(
                 self,

@@ -8,6 +8,7 @@ in the audit log.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPageLayout, QPainter, QPixmap
@@ -26,9 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dn_bodymap.atlas.model import Atlas
 from dn_bodymap.charting.repository import Repository
 from dn_bodymap.gui.screen_fit import resize_within_screen
+
+if TYPE_CHECKING:  # annotations only: the menu is built before the atlas (and shapely) loads
+    from dn_bodymap.atlas.model import Atlas
 
 PREVIEW_DPI = 96  # about actual size on a desktop screen
 

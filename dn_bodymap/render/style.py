@@ -11,19 +11,21 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor
 
-#: Hue (degrees) per muscle group: warm, muted muscle tones, varied enough to tell groups apart.
+#: Hue (degrees) per muscle group. One consistent muscle red for the whole figure: groups differ by a
+#: few degrees only, so no region reads as skin (peach) or as fat (mustard); neighbours are told
+#: apart by lightness (``TONES``), which also survives a greyscale print.
 GROUP_HUES: dict[str, int] = {
-    "head": 8,
-    "neck": 18,
-    "shoulder_girdle": 2,
-    "arm": 352,
-    "forearm_hand": 12,
-    "trunk_anterior": 24,
-    "trunk_posterior": 356,
-    "abdomen": 28,
-    "pelvis_hip": 346,
-    "thigh": 6,
-    "leg_foot": 16,
+    "head": 6,
+    "neck": 8,
+    "shoulder_girdle": 0,
+    "arm": 356,
+    "forearm_hand": 6,
+    "trunk_anterior": 2,
+    "trunk_posterior": 358,
+    "abdomen": 8,
+    "pelvis_hip": 350,
+    "thigh": 4,
+    "leg_foot": 8,
 }
 
 
@@ -70,7 +72,7 @@ def _jitter(key: str) -> float:
 
 #: Lightness steps given to touching muscles so that neighbours always read apart, in colour and
 #: in greyscale (see render.prepared.muscle_tones).
-TONES: tuple[float, ...] = (0.62, 0.46, 0.78, 0.54, 0.70, 0.40)
+TONES: tuple[float, ...] = (0.60, 0.45, 0.71, 0.52, 0.66, 0.39)
 
 
 def muscle_fill(
@@ -80,25 +82,55 @@ def muscle_fill(
     j = _jitter(muscle_id)
     if tone is not None and layer == "superficial" and group != "head":
         light = TONES[tone % len(TONES)]
-        colour = QColor.fromHslF(((hue + 16 * (j - 0.5)) % 360) / 360.0, 0.42 + 0.1 * j, light)
+        colour = QColor.fromHslF(((hue + 8 * (j - 0.5)) % 360) / 360.0, 0.46 + 0.1 * j, light)
         if greyscale:
-            grey = round(255 * (0.35 + 0.6 * (light - 0.40) / 0.38))
+            grey = round(255 * (0.35 + 0.6 * (light - 0.39) / 0.32))
             return QColor(grey, grey, grey)
         return colour
     if group == "head":
         # Thin facial and scalp muscles: drawn light so the face still reads as a face.
         sat, light = 0.30 + 0.08 * j, 0.76 + 0.08 * j
     elif layer == "superficial":
-        sat, light = 0.42 + 0.12 * j, 0.58 + 0.2 * j
+        sat, light = 0.44 + 0.12 * j, 0.56 + 0.14 * j
     elif layer == "intermediate":
         sat, light = 0.35, 0.62 + 0.12 * j
     else:
         sat, light = 0.30, 0.68 + 0.1 * j
-    color = QColor.fromHslF(((hue + 24 * (j - 0.5)) % 360) / 360.0, sat, light)
+    color = QColor.fromHslF(((hue + 10 * (j - 0.5)) % 360) / 360.0, sat, light)
     if greyscale:
         grey = round(255 * (0.55 + 0.35 * j))
         color = QColor(grey, grey, grey)
     return color
+
+
+#: Hazard levels as every chart shows them: the badge on a mark (canvas and report) and the key.
+LEVEL_COLOURS: dict[str, QColor] = {
+    "caution": QColor("#d99a00"),
+    "high": QColor("#e0661b"),
+    "very_high": QColor("#c62828"),
+    "no_needle": QColor("#5d0b0b"),
+}
+#: Pain-area qualities: a translucent hue each (the canvas and the report add hatching by quality).
+QUALITY_COLOURS: dict[str, QColor] = {
+    "ache": QColor(52, 120, 200, 110),
+    "sharp": QColor(210, 40, 40, 110),
+    "burning": QColor(235, 130, 20, 120),
+    "numbness_tingling": QColor(130, 70, 190, 110),
+    "other": QColor(90, 90, 90, 100),
+}
+#: A trigger-point mark: active, latent (inactive) and the ring of the selected one.
+MARK_ACTIVE = QColor("#1565c0")
+MARK_SELECTED_RING = QColor("#ffca28")
+
+
+def tendon_fill(palette: Palette, deep: bool = False) -> QColor:
+    """Tendons and aponeuroses: a pale, slightly cool white between skin and bone, never muscle red."""
+    c = QColor("#f1ece6") if palette.background.lightness() >= 128 else QColor("#cfc6bd")
+    if palette.greyscale:
+        c = QColor(238, 238, 238)
+    if deep:
+        c.setAlpha(150)
+    return c
 
 
 def muscle_outline(fill: QColor) -> QColor:

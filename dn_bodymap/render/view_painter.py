@@ -29,6 +29,7 @@ from dn_bodymap.render.style import (
     muscle_fill,
     muscle_outline,
     region_fill,
+    tendon_fill,
 )
 
 MARGIN = 30.0  # atlas units around the figure
@@ -55,6 +56,10 @@ class RenderOptions:
     highlight: frozenset[str] = frozenset()
     #: Fibre hatching on superficial muscles; prints may leave it out (it is most of a PDF's bytes).
     fibres: bool = True
+
+
+#: Opacity (0–255) of the superficial muscles of the head (see _paint_muscles).
+FACE_ALPHA = 105
 
 
 def view_bounds(view: ViewData) -> QRectF:
@@ -139,10 +144,21 @@ def _paint_muscles(
         fill = muscle_fill(muscle.id, muscle.group, layer, options.greyscale, tones.get(muscle.id))
         if deep:
             fill.setAlpha(150 if layer == "intermediate" else 120)
+        elif muscle.group == "head":
+            # The thin muscles of the face and scalp are washed over the skin, so eyes, nose and
+            # mouth still read as a face rather than a mask of coloured plates.
+            fill.setAlpha(FACE_ALPHA)
         painter.fillPath(item.outline, QBrush(fill))
         if options.fibres and item.fibres is not None and not deep:
             painter.strokePath(item.fibres, _pen(fibre_colour(fill), 0.35, scale, min_px=0.4))
+        if item.tendons is not None:
+            painter.fillPath(item.tendons, QBrush(tendon_fill(options.palette, deep)))
+            painter.strokePath(item.tendons, _pen(options.palette.detail, 0.6, scale))
         pen = _pen(muscle_outline(fill), 0.9, scale)
+        if muscle.group == "head" and not deep:
+            outline = muscle_outline(fill)
+            outline.setAlpha(FACE_ALPHA)
+            pen = _pen(outline, 0.6, scale)
         if deep:
             pen.setStyle(Qt.PenStyle.DashLine)
         if shape.muscle_id in options.highlight:
@@ -295,7 +311,7 @@ def _halo_text(painter: QPainter, rect: QRectF, text: str, pal: Palette) -> None
 
 def _paint_side_markers(painter: QPainter, view: ViewData, pal: Palette, xf: QTransform) -> None:
     """'R' and 'L' beside the figure, always the patient's side."""
-    from dn_bodymap.atlas.model import side_of_x
+    from dn_bodymap.atlas.model import is_one_sided, side_of_x
 
     minx, _, maxx, _ = view.silhouette.bounds
     font = QFont("DejaVu Sans")
@@ -305,9 +321,10 @@ def _paint_side_markers(painter: QPainter, view: ViewData, pal: Palette, xf: QTr
     painter.setFont(font)
     painter.setPen(QPen(pal.outline))
     top = 40.0
-    if view.name.startswith("lateral"):
-        text = "R" if view.name == "lateral_right" else "L"
-        p = xf.map(QPointF(maxx - 10 if view.name == "lateral_right" else minx + 10, top))
+    if is_one_sided(view.name):
+        right = side_of_x(view.name, 0.0) == "right"
+        text = "R" if right else "L"
+        p = xf.map(QPointF(maxx - 10 if right else minx + 10, top))
         painter.drawText(QRectF(p.x() - 40, p.y() - 20, 80, 40), Qt.AlignmentFlag.AlignCenter, text)
     else:
         for x in (minx + 18, maxx - 18):

@@ -10,16 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from dn_bodymap.atlas.model import Atlas
+from dn_bodymap.atlas.model import ALL_VIEWS, Atlas
 from dn_bodymap.charting.records import HazardAcknowledgement, Mark, Patient
 from dn_bodymap.charting.summaries import SessionRecord
 
-VIEW_ORDER = ("anterior", "posterior", "lateral_right", "lateral_left")
+VIEW_ORDER = ALL_VIEWS  # the body views, then the detail views (docs/atlas-detail-views.md)
 VIEW_TITLES = {
     "anterior": "Anterior",
     "posterior": "Posterior",
     "lateral_right": "Right lateral",
     "lateral_left": "Left lateral",
+    "plantar": "Soles (plantar)",
+    "palmar": "Palms",
+    "dorsal_hand": "Backs of the hands",
+    "face": "Face",
+    "head_lateral_right": "Head, right side",
+    "head_lateral_left": "Head, left side",
 }
 QUALITY_TITLES = {
     "ache": "Ache",

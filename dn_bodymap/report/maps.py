@@ -26,6 +26,7 @@ from dn_bodymap.atlas.model import Atlas
 from dn_bodymap.charting.editing.sketch import from_record
 from dn_bodymap.charting.records import Annotation, PainArea
 from dn_bodymap.render.paths import polygon_path
+from dn_bodymap.render.style import LEVEL_COLOURS, MARK_ACTIVE
 from dn_bodymap.render.view_painter import RenderOptions, paint_view, view_bounds
 from dn_bodymap.report.blocks import INK, MUTED
 from dn_bodymap.report.content import QUALITY_TITLES, VIEW_TITLES, ReportMark
@@ -44,13 +45,7 @@ QUALITY_FILL = {
     "other": QColor(90, 90, 90, 95),
 }
 QUALITY_HATCH = {"sharp": (45.0,), "burning": (45.0, -45.0), "numbness_tingling": (0.0,)}
-LEVEL_COLOURS = {
-    "caution": QColor("#d99a00"),
-    "high": QColor("#e0661b"),
-    "very_high": QColor("#c62828"),
-    "no_needle": QColor("#5d0b0b"),
-}
-ACTIVE = QColor("#1565c0")
+ACTIVE = MARK_ACTIVE
 LATENT = QColor("#6b7d88")
 ARROW = QColor("#ad1457")
 NOTE_FILL = QColor("#fff8c5")
@@ -185,7 +180,7 @@ class BodyMapsBlock(Block):
 
     def _paint_sides(self, painter: QPainter, view: str, target: QRectF) -> None:
         """The patient's R and L either side of the caption (anteriorly the viewer's left is R)."""
-        from dn_bodymap.atlas.model import side_of_x
+        from dn_bodymap.atlas.model import is_one_sided, side_of_x
 
         minx, _, maxx, _ = self.atlas.view(view).silhouette.bounds
         painter.save()
@@ -194,7 +189,7 @@ class BodyMapsBlock(Block):
         caption = QFontMetricsF(report_font(8, bold=True)).horizontalAdvance(VIEW_TITLES[view])
         half = caption / 2 + 12 * PT
         cx = target.center().x()
-        if view.startswith("lateral"):
+        if is_one_sided(view):
             return painter.restore()
         for x_atlas, dx in ((minx, -half), (maxx, half)):
             letter = "R" if side_of_x(view, x_atlas) == "right" else "L"

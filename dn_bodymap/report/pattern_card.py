@@ -16,7 +16,7 @@ from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 from shapely.geometry import Point
 
-from dn_bodymap.atlas.model import Atlas, Side
+from dn_bodymap.atlas.model import Atlas, Side, is_detail_view
 from dn_bodymap.atlas.sources import UnknownSourceError, resolve
 from dn_bodymap.atlas.trigger_points import Library, TriggerPoint
 from dn_bodymap.render.export import ensure_gui_app
@@ -36,6 +36,12 @@ VIEW_TITLES = {
     "posterior": "Back",
     "lateral_right": "Right side",
     "lateral_left": "Left side",
+    "plantar": "Soles",
+    "palmar": "Palms",
+    "dorsal_hand": "Backs of the hands",
+    "face": "Face",
+    "head_lateral_right": "Head, right side",
+    "head_lateral_left": "Head, left side",
 }
 INK = QColor("#111111")
 HEADER = QColor("#14213d")
@@ -67,10 +73,14 @@ class PatternCard:
 def card_views(tp: TriggerPoint) -> tuple[str, ...]:
     """Views worth a panel: most essential zone first, then spillover, then where the point lies."""
     weight: dict[str, float] = {}
+    # A detail view only where the point lies: elsewhere it repeats a body-view zone, enlarged.
+    located = {loc.view for loc in tp.locations}
     for zone in tp.essential:
-        weight[zone.view] = weight.get(zone.view, 0.0) + 1e6 + zone.geometry.area
+        if zone.view in located or not is_detail_view(zone.view):
+            weight[zone.view] = weight.get(zone.view, 0.0) + 1e6 + zone.geometry.area
     for zone in tp.spillover:
-        weight[zone.view] = weight.get(zone.view, 0.0) + 1e3 + zone.geometry.area
+        if zone.view in located or not is_detail_view(zone.view):
+            weight[zone.view] = weight.get(zone.view, 0.0) + 1e3 + zone.geometry.area
     for loc in tp.locations:
         weight[loc.view] = weight.get(loc.view, 0.0) + 1.0
     ranked = sorted(weight, key=lambda v: -weight[v])

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dn_bodymap.atlas.locate import AtlasIndex
-from dn_bodymap.atlas.model import VIEWS
+from dn_bodymap.atlas.model import ALL_VIEWS
 from dn_bodymap.safety.hazards import (
     DepthFigure,
     HazardSet,
@@ -127,10 +127,12 @@ def assess(
     hazards: HazardSet | None = None,
 ) -> Assessment:
     """The hazards at ``point`` on ``view`` for ``patient`` (all factors optional)."""
-    if view not in VIEWS:
-        raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
+    if view not in ALL_VIEWS:
+        raise ValueError(f"unknown view {view!r}; expected one of {', '.join(ALL_VIEWS)}")
     patient = patient or Patient()
     hazards = hazards or default_hazards()
+    if view not in hazards.atlas.views:
+        raise ValueError(f"the {view} view is not in this atlas yet")
     notes = list(patient.notes)
     if patient.unrecognised:
         notes.append("conditions not recognised (ignored): " + ", ".join(patient.unrecognised))

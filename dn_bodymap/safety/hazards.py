@@ -25,7 +25,7 @@ from shapely.geometry.base import BaseGeometry
 
 from dn_bodymap.assets import asset_path
 from dn_bodymap.atlas.build import FRAMES, frame_landmarks
-from dn_bodymap.atlas.model import Atlas, Side, side_of_x
+from dn_bodymap.atlas.model import Atlas, Side, is_mirror_view, is_one_sided, side_of_x
 from dn_bodymap.atlas.shapes import ShapeError, build_shape, mirror, polygonal
 from dn_bodymap.safety.levels import ZONE_LEVELS
 
@@ -36,6 +36,7 @@ KINDS: tuple[str, ...] = (
     "spinal",
     "visceral",
     "nerve",
+    "infection",
     "no_needle",
 )
 _TEXT_FIELDS = ("structure", "reason", "technique")
@@ -212,13 +213,30 @@ def hazards_file() -> Path:
     return asset_path("safety", "hazards.toml")
 
 
+def hazard_files(path: Path | None = None) -> list[Path]:
+    """``path`` alone, or the packaged hazards.toml followed by every hazards_*.toml (one per detail
+    frame: hazards_plantar.toml, hazards_hand.toml, …) in name order."""
+    if path is not None:
+        return [path]
+    main = hazards_file()
+    return [main, *sorted(p for p in main.parent.glob("hazards_*.toml") if p.is_file())]
+
+
 def read_hazard_tables(path: Path | None = None) -> dict[str, Any]:
-    path = path or hazards_file()
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise HazardDataError(f"{path.name}: {exc}") from None
+    """The zones and areas of ``hazard_files(path)``, concatenated in file order."""
+    merged: dict[str, Any] = {}
+    for file in hazard_files(path):
+        try:
+            with file.open("rb") as fh:
+                data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise HazardDataError(f"{file.name}: {exc}") from None
+        for key, value in data.items():
+            if isinstance(value, list) and isinstance(merged.get(key, []), list):
+                merged.setdefault(key, []).extend(value)
+            else:
+                merged.setdefault(key, value)
+    return merged
 
 
 def _placed(geom: BaseGeometry, spec: Mapping[str, Any], view: str) -> list[tuple[Side, BaseGeometry]]:
@@ -226,11 +244,11 @@ def _placed(geom: BaseGeometry, spec: Mapping[str, Any], view: str) -> list[tupl
     wanted = spec.get("side")
     if wanted is not None and wanted not in ("left", "right"):
         raise HazardDataError(f"side must be 'left' or 'right', not {wanted!r}")
-    if view.startswith("lateral"):
+    if is_one_sided(view):
         side = side_of_x(view, 0.0)
         if wanted is not None and Side(wanted) is not side:
             return []
-        return [(side, mirror(geom) if view == "lateral_left" else geom)]
+        return [(side, mirror(geom) if is_mirror_view(view) else geom)]
     if spec.get("symmetric") or spec.get("midline"):
         return [(Side.MIDLINE, geom)]
     authored = side_of_x(view, 1.0)
@@ -406,7 +424,9 @@ def hazards_fingerprint(path: Path | None = None) -> str:
     digest = hashlib.sha256(CACHE_REVISION.encode())
     digest.update(assets_fingerprint().encode())
     digest.update(code_fingerprint(Path(__file__).resolve().parent).encode())
-    digest.update((path or hazards_file()).read_bytes())
+    for file in hazard_files(path):
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
     return digest.hexdigest()[:24]
 
 

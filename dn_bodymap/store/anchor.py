@@ -12,13 +12,19 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from dn_bodymap.store.backup import backups_of
+from dn_bodymap.store import key_source
+from dn_bodymap.store.backup import compressed_marker, is_compressed
+from dn_bodymap.store.encryption import open_connection
 
 
 def backup_head(path: Path) -> tuple[int, str] | None:
     """(seq, hash) of a backup's last audit entry; None if it has none or cannot be read."""
+    if is_compressed(path):  # its gzip header carries the head (store/backup.py)
+        marker = compressed_marker(path)
+        return (marker[1], marker[2]) if marker and marker[1] else None
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        with key_source.never_ask():  # an encrypted backup opens with the database's passphrase
+            conn = open_connection(path, read_only=True)
         try:
             row = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
         finally:
@@ -28,11 +34,14 @@ def backup_head(path: Path) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row else None
 
 
-def anchor_problems(db: Database, db_path: Path, *, newest: int = 3) -> list[str]:
-    """Where the live chain disagrees with the heads of the newest backups (a few suffice: each
-    holds all earlier entries)."""
+def anchor_problems(db: Database, db_path: Path) -> list[str]:
+    """Where the live chain disagrees with the heads of the newest backups made since the last
+    restore (a few suffice: each holds all earlier entries; a restore deliberately goes back to an
+    older chain, so copies from before it anchor nothing)."""
+    from dn_bodymap.store.chain_head import anchored_backups
+
     problems: list[str] = []
-    for backup in backups_of(db_path)[:newest]:
+    for backup in anchored_backups(db_path, db):
         head = backup_head(backup)
         if head is None:
             continue

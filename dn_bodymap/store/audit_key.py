@@ -9,6 +9,7 @@ without the key can still be read, but its keyed entries cannot be verified (``d
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 from pathlib import Path
@@ -25,6 +26,13 @@ def key_path() -> Path:
     override = os.environ.get(KEY_ENV)
     if override:
         return Path(override).expanduser()
+    return _default_key_path(os.environ.get("XDG_CONFIG_HOME"), os.environ.get("HOME"))
+
+
+@functools.lru_cache(maxsize=4)
+def _default_key_path(_config_home: str | None, _home: str | None) -> Path:
+    """Asked for every audit entry written (a sync applies thousands): platformdirs is looked up
+    once per configuration folder, which is all its answer depends on."""
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "audit.key"
 
 

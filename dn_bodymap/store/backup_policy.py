@@ -21,7 +21,9 @@ class RetentionPolicy:
     daily: int = 7  # one per calendar day for this many days (today included)
     weekly: int = 4  # one per ISO week for this many weeks
     monthly: int = 3  # one per calendar month for this many months
-    budget_factor: float = 10.0  # all kept copies together ≤ this × the database's size
+    # All kept copies together ≤ this × the database's size (issue #14): automatic copies of a database
+    # in the clear are compressed (store/backup.py), so the tiers fit; the oldest go first when not.
+    budget_factor: float = 2.0
 
 
 DEFAULT_POLICY = RetentionPolicy()

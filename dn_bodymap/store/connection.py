@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
-from dn_bodymap.store.backup import backups_hint
+from dn_bodymap.store.encryption import EncryptedDatabaseError, open_connection
 from dn_bodymap.store.errors import (
     DamagedDatabaseError,
     DatabaseInUseError,
@@ -21,20 +20,34 @@ from dn_bodymap.store.errors import (
 )
 from dn_bodymap.store.migrations import APPLICATION_ID, LATEST_VERSION, newer_schema_error
 
+if TYPE_CHECKING:  # `inspect` also takes a plain sqlite3 connection (store/read_only_listing.py)
+    from sqlite_utils import Database
+
 BUSY_TIMEOUT_MS = 5000
+
+
+def backups_hint(path: Path) -> str:
+    """Imported when a message needs it: a sound file's listing never loads the backup module."""
+    from dn_bodymap.store.backup import backups_hint as hint
+
+    return hint(path)
 
 
 def connect(path: Path, *, read_only: bool = False) -> Database:
     """A sqlite-utils ``Database`` on ``path``; a read-only one can never write or checkpoint."""
     try:
-        if read_only:
-            conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-            )
-        else:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        # The key handling every opener shares: plain files open with sqlite3 as before, an
+        # encrypted one with SQLCipher and the passphrase (or one sentence when it is wrong).
+        conn = open_connection(path, read_only=read_only, timeout=BUSY_TIMEOUT_MS / 1000)
+    except EncryptedDatabaseError:
+        raise
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {path}: {exc}") from exc
+    from dn_bodymap.store.lean_import import import_sqlite_utils
+
+    import_sqlite_utils()
+    from sqlite_utils import Database
+
     try:
         return Database(conn, execute_plugins=False)
     except sqlite3.DatabaseError as exc:
@@ -44,6 +57,8 @@ def connect(path: Path, *, read_only: bool = False) -> Database:
 
 def translate_open_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
     """A plain message for a file SQLite cannot read, with where the backups are."""
+    if isinstance(exc, EncryptedDatabaseError):
+        return exc
     message = str(exc).lower()
     if "not a database" in message:
         return NotADatabaseError(

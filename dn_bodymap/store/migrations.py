@@ -8,8 +8,10 @@ newer than ``LATEST_VERSION`` is refused before anything is written.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:  # annotations only: the lean listing path reads LATEST_VERSION without sqlite-utils
+    from sqlite_utils import Database
 
 from dn_bodymap.store.errors import NewerSchemaError
 from dn_bodymap.store.schema_audit_content import AUDIT_CONTENT_SCHEMA

@@ -11,14 +11,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from dn_bodymap.store.errors import StoreError
-from dn_bodymap.store.paths import PRIVATE_FILE_MODE, backup_dir, create_private_file
+from dn_bodymap.store.paths import PRIVATE_FILE_MODE, backup_dir, create_private_file, fsync_path
 
 STALE_TEMP_SECONDS = 15 * 60  # older temporary copies were left by a killed process
 _TEMP_SUFFIXES = (".tmp", ".restore", ".new")
@@ -52,6 +51,8 @@ def create_store_file(path: Path, build: Callable[[sqlite3.Connection, Path], No
     then hard-linked into place, which fails if another process got there first (then theirs is
     used). A kill at any moment leaves either no file or a complete one.
     """
+    import secrets  # only a new store needs it; `dn-bodymap patients` does not pay for it (hmac, random)
+
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.new")
     create_private_file(tmp)
     try:
@@ -81,9 +82,12 @@ def clean_stale_temp_files(db_path: Path, older_than: float = STALE_TEMP_SECONDS
     now = time.time()
     removed: list[Path] = []
     candidates = list(db_path.parent.glob(f".{db_path.name}.*"))
+    from dn_bodymap.store import key_source
     from dn_bodymap.store.backup import backup_location  # the chosen folder too (another disk)
 
-    for folder in {backup_dir(db_path), backup_location(db_path)}:
+    with key_source.never_ask():  # an encrypted file's passphrase is asked once, when it opens
+        chosen = backup_location(db_path)
+    for folder in {backup_dir(db_path), chosen}:
         if folder.is_dir():
             candidates += folder.glob(f".{db_path.stem}-*")
     for path in candidates:
@@ -115,10 +119,4 @@ def may_write(path: Path) -> bool:
 
 
 def _fsync(path: Path) -> None:
-    if os.name != "posix" and path.is_dir():  # pragma: no cover
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_path(path)

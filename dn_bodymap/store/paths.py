@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 ENV_VAR = "DN_BODYMAP_DB"
 APP_NAME = "dn-bodymap"
 DB_FILENAME = "records.db"
@@ -15,6 +13,8 @@ PRIVATE_FILE_MODE = 0o600
 
 
 def default_db_path() -> Path:
+    import platformdirs  # only when no --db or DN_BODYMAP_DB names the file
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILENAME
 
 
@@ -69,3 +69,15 @@ def make_private(path: Path) -> None:
     """Tighten an existing database file to 0600 (POSIX only; a no-op elsewhere)."""
     if os.name == "posix" and path.exists() and (path.stat().st_mode & 0o077):
         os.chmod(path, PRIVATE_FILE_MODE)
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file, or a folder's entries after a rename (a no-op for folders off POSIX), so a
+    copy reported as written survives a power cut."""
+    if os.name != "posix" and path.is_dir():  # pragma: no cover
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -6,6 +6,7 @@ entry; the method returns only after COMMIT, so the caller may show "Saved". The
 the backstop.
 """
 
+# ruff: noqa: E402  (sqlite-utils is imported after lean_import hides numpy from it)
 from __future__ import annotations
 
 import base64
@@ -17,6 +18,10 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from dn_bodymap.store.lean_import import import_sqlite_utils
+
+import_sqlite_utils()  # before anything imports sqlite-utils: without numpy (store/lean_import.py)
 
 from sqlite_utils import Database
 
@@ -34,11 +39,10 @@ from dn_bodymap.charting.summaries import (
 from dn_bodymap.charting.timestamps import utc_now
 from dn_bodymap.charting.validation import ValidationError
 from dn_bodymap.charting.validation import text as check_text
-from dn_bodymap.store import audit, backup, codec, exchange_io, opening, replica
+from dn_bodymap.store import audit, backup, chain_head, codec, exchange_io, open_check, opening, replica
 from dn_bodymap.store.clock import check_clock_time
 from dn_bodymap.store.connection import (
     apply_pragmas,
-    apply_read_pragmas,
     connect,
     inspect,
     translate_open_error,
@@ -47,13 +51,12 @@ from dn_bodymap.store.errors import StoreError, StoreFullError
 from dn_bodymap.store.locking import WriterLock
 from dn_bodymap.store.migrations import LATEST_VERSION, migrate
 from dn_bodymap.store.paths import ensure_private_dir, make_private
-from dn_bodymap.store.search import like_pattern, search_key
+from dn_bodymap.store.search import patient_search_sql
 
 #: The clinic's logo lives in the settings table (base64) and stays small enough to print in a header.
 CLINIC_LOGO_SETTING = "clinic_logo"
 CLINIC_LOGO_MAX_BYTES = 256 * 1024
 
-MAX_SEARCH_CHARS = 200
 _SOFT_DELETABLE = {r.Patient, r.Session, r.Mark, r.PainArea, r.Annotation}
 
 
@@ -76,6 +79,7 @@ class SqliteRepository:
         self._backups = backups
         self._wrote = False
         self.read_only_reason: str | None = None
+        self.integrity_warning: str | None = None  # the audit chain's end did not check out
         self._clock_checks = True
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -88,11 +92,15 @@ class SqliteRepository:
         changed in the background and once more after its window is gone (``backup_if_changed``)."""
         if self.db is None:  # type: ignore[comparison-overlap]
             return
+        closed = False
         try:
             self.db.close()
+            closed = True
         finally:
             self.db = None  # type: ignore[assignment]
             if self._lock is not None:
+                if closed:  # still ours: no other writer can change the file before the stamp
+                    open_check.record_clean_close(self.path)
                 self._lock.release()
 
     def __enter__(self) -> SqliteRepository:
@@ -259,30 +267,14 @@ class SqliteRepository:
     ) -> list[PatientSummary]:
         """Every word must appear in the folded name or record number (substring, indexed
         column; a scan of 10,000 rows takes milliseconds, see bench/bench_store.py)."""
-        if len(text) > MAX_SEARCH_CHARS:  # SQLite refuses LIKE patterns over 50,000 characters
-            raise ValidationError("search", f"at most {MAX_SEARCH_CHARS} characters")
-        where = ["p.deleted_at IS NULL"]
-        params: list[object] = []
-        if not include_archived:
-            where.append("p.archived = 0")
-        for word in search_key(text).split():
-            where.append("(p.name_key LIKE ? ESCAPE '\\' OR p.record_key LIKE ? ESCAPE '\\')")
-            params += [like_pattern(word)] * 2
-        sql = f"SELECT {codec.select_columns(r.Patient, 'p')}, v.session_count, v.last_session_at "
-        if order == "recent":  # most recently seen first; never-seen patients (NULL) sort last
-            # Driven by the last-visit index (schema 7), so a page costs its rows, not every session.
-            sql += (
-                "FROM patient_last_visit v CROSS JOIN patients p ON p.id = v.patient_id "
-                f"WHERE {' AND '.join(where)} ORDER BY v.last_session_at DESC, p.name_key, p.id"
-            )
-        else:
-            sql += (
-                "FROM patients p JOIN patient_last_visit v ON v.patient_id = p.id "
-                f"WHERE {' AND '.join(where)} ORDER BY p.name_key, p.id"
-            )
-        if limit is not None or offset:
-            sql += " LIMIT ? OFFSET ?"
-            params += [-1 if limit is None else int(limit), int(offset)]
+        sql, params = patient_search_sql(
+            f"{codec.select_columns(r.Patient, 'p')}, v.session_count, v.last_session_at",
+            text,
+            include_archived=include_archived,
+            order=order,
+            limit=limit,
+            offset=offset,
+        )
         cursor = self.db.execute(sql, params)
         names = [d[0] for d in cursor.description]
         result = []
@@ -323,6 +315,7 @@ class SqliteRepository:
             # The entry comes first: the signed-session triggers let only an erased patient go.
             self._audit(at, AuditAction.ERASE, "patient", patient_id)
             self.db.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
+            replica.forget_patient(self.db, patient_id)
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.execute("VACUUM")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -760,6 +753,12 @@ class SqliteRepository:
         with self._write() as at:
             return replica.apply(self.db, changes, pulled_to=pulled_to, at=at)
 
+    def record_take_over(self, session_id: SessionId, previous: str) -> None:
+        """This workstation took over a draft open on another (``previous`` names it)."""
+        with self._write() as at:
+            self._get(r.Session, session_id)
+            replica.record_take_over(self.db, self.actor, session_id, previous, at)
+
 
 def open_store(
     path: str | Path,
@@ -797,8 +796,11 @@ def open_store(
             return _open_read_only_because(path, actor, "the file or its folder is read-only")
         make_private(path)
         opening.make_companions_private(path)
+        # The full page check is skipped only for the file exactly as our last clean close left it.
+        unchanged = not created and open_check.unchanged_since_clean_close(path)
         db = connect(path)
-        version = inspect(db, path, check=check and not created)
+        version = inspect(db, path, check=check and not created and not unchanged)
+        open_check.forget(path)  # writes follow: the stamp is written again at a clean close
         if backups and not created and 0 < version < LATEST_VERSION:  # the state before a migration
             backup.make_backup(path, "open")
         try:
@@ -812,6 +814,7 @@ def open_store(
             lock.release()
             return _open_read_only_because(path, actor, "the disk is full")
         repo = SqliteRepository(db, path, actor=actor, lock=lock, backups=backups)
+        repo.integrity_warning = chain_head.check_at_open(db, path, keep_copy=backups)
         clinician = repo.get_clinician()
         if clinician is not None and actor == "dn-bodymap":  # the database's clinician writes
             repo.actor = clinician.signature
@@ -839,25 +842,15 @@ def _open_read_only_because(path: Path, actor: str, reason: str) -> SqliteReposi
 
 def open_read_only(path: str | Path, *, actor: str = "dn-bodymap", check: bool = True) -> SqliteRepository:
     """For listings and checks that may run while the app has the database open; takes no lock
-    of ours and no write lock of SQLite's."""
-    path = opening.checked_path(path)
-    if not path.is_file():
-        raise StoreError(f"there is no record database at {path}")
-    opening.make_companions_private(path)
+    of ours and no write lock of SQLite's (the checks are ``read_only_listing.read_connection``'s)."""
+    from dn_bodymap.store.read_only_listing import read_connection
+
+    conn = read_connection(path, check=check)
     try:
-        db = connect(path, read_only=True)
-    except OSError as exc:
-        raise opening.os_error_sentence(exc, path) from exc
-    try:
-        version = inspect(db, path, check=check)
-        if version < LATEST_VERSION:
-            raise StoreError(
-                f"{path} uses an older schema ({version}); open it once in dn-bodymap to upgrade"
-            )
-        apply_read_pragmas(db)
-    except BaseException as exc:
-        db.close()
-        if isinstance(exc, sqlite3.DatabaseError):
-            raise translate_open_error(exc, path) from exc
-        raise
-    return SqliteRepository(db, path, actor=actor, lock=None, backups=False)
+        db = Database(conn, execute_plugins=False)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise translate_open_error(exc, Path(path)) from exc
+    repo = SqliteRepository(db, Path(path), actor=actor, lock=None, backups=False)
+    repo.integrity_warning = chain_head.check_at_open(db, repo.path, keep_copy=False) if check else None
+    return repo

@@ -9,14 +9,35 @@ import sqlite3
 from pathlib import Path
 
 from dn_bodymap.store import audit
-from dn_bodymap.store.backup import _fsync, _fsync_dir, backup_name, integrity_problems
+from dn_bodymap.store.backup import (
+    _fsync,
+    _fsync_dir,
+    backup_name,
+    integrity_problems,
+    is_compressed,
+    plain_backup,
+)
 from dn_bodymap.store.connection import connect, inspect
+from dn_bodymap.store.encryption import connect_like, require_key
 from dn_bodymap.store.errors import BackupError
 from dn_bodymap.store.locking import WriterLock
 from dn_bodymap.store.paths import create_private_file, ensure_private_dir
 
 
 def restore_backup(db_path: Path, backup_path: Path) -> Path | None:
+    """Put ``backup_path`` in place of ``db_path``; return where the replaced file was kept. A
+    compressed automatic backup is decompressed first (its checksum checked), then verified and
+    restored like any other (``backup.plain_backup``); messages name the file that was given."""
+    if not backup_path.is_file() or not is_compressed(backup_path):
+        return _restore_plain(db_path, backup_path)
+    with plain_backup(backup_path) as plain:
+        try:
+            return _restore_plain(db_path, plain)
+        except BackupError as exc:
+            raise BackupError(str(exc).replace(str(plain), str(backup_path))) from exc
+
+
+def _restore_plain(db_path: Path, backup_path: Path) -> Path | None:
     """Put ``backup_path`` in place of ``db_path``; return where the replaced file was kept.
 
     Refused, with nothing changed, when the backup fails its integrity check, is not a dn-bodymap
@@ -28,6 +49,7 @@ def restore_backup(db_path: Path, backup_path: Path) -> Path | None:
         raise BackupError(f"there is no backup at {backup_path}")
     if backup_path.stat().st_size == 0:
         raise BackupError(f"{backup_path} is an empty file, not a backup; nothing was restored")
+    require_key(backup_path)  # an encrypted backup: its passphrase, or one sentence
     problems = integrity_problems(backup_path)
     if problems:
         raise BackupError(f"{backup_path} fails its integrity check ({problems[0]}); nothing was restored")
@@ -52,7 +74,7 @@ def restore_backup(db_path: Path, backup_path: Path) -> Path | None:
         create_private_file(tmp)
         source = connect(backup_path, read_only=True).conn
         try:
-            target = sqlite3.connect(tmp)
+            target = connect_like(source, tmp)  # an encrypted backup stays encrypted in place
             try:
                 source.backup(target)
                 target.execute("PRAGMA journal_mode=DELETE")

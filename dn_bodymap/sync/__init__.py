@@ -4,6 +4,6 @@ Each workstation keeps working on its own SQLite store; ``sync_once`` pushes wha
 applies what the others pushed (docs/clinic-server.md). Import psycopg only here and below.
 """
 
-from dn_bodymap.sync.errors import SyncError
+from dn_bodymap.sync.errors import ServerUnreachable, SyncError
 
-__all__ = ["SyncError"]
+__all__ = ["ServerUnreachable", "SyncError"]

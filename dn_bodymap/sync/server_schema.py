@@ -10,7 +10,8 @@ visible in order and no reader steps past a change still being committed.
 
 Clinicians sign in with roles of their own: ``grant_clinician`` lets a role (made by the clinic's
 administrator with ``createuser``) connect to this database only, read the feed and add to it;
-it can neither change nor remove what is there.
+it can neither change nor remove what is there, except through ``dn_erase_patient`` (erasing a
+patient everywhere) and the draft leases of ``dn_leases``, which are not records.
 """
 
 from __future__ import annotations
@@ -45,6 +46,52 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             UNIQUE (origin, origin_seq, audit_hash)
         );
         CREATE INDEX dn_changes_by_entity ON dn_changes (kind, entity_id);
+        """,
+    ),
+    (
+        2,
+        """
+        -- The patient each change belongs to, so erasing a patient removes all of theirs.
+        ALTER TABLE dn_changes ADD COLUMN patient_id text;
+        CREATE INDEX dn_changes_by_patient ON dn_changes (patient_id);
+        CREATE INDEX dn_changes_erased ON dn_changes (patient_id) WHERE action = 'erase';
+        -- Changes sent before this version: their patient, from the row or from its session's row.
+        UPDATE dn_changes SET patient_id = CASE kind
+            WHEN 'patient' THEN entity_id ELSE row_json::jsonb ->> 'patient_id' END
+        WHERE kind IN ('patient', 'session');
+        UPDATE dn_changes c SET patient_id = s.patient_id FROM dn_changes s
+        WHERE c.patient_id IS NULL AND s.kind = 'session'
+          AND s.entity_id = c.row_json::jsonb ->> 'session_id';
+        -- One workstation at a time edits a draft session (docs/clinic-server.md, "Leases").
+        CREATE TABLE dn_leases (
+            session_id text PRIMARY KEY,
+            workstation uuid NOT NULL REFERENCES dn_workstations(id),
+            workstation_name text NOT NULL,
+            clinician text NOT NULL,
+            since timestamptz NOT NULL DEFAULT now(),
+            expires_at timestamptz NOT NULL
+        );
+        CREATE TABLE dn_lease_events (
+            id bigserial PRIMARY KEY,
+            session_id text NOT NULL,
+            action text NOT NULL CHECK (action IN ('take_over')),
+            workstation uuid NOT NULL,
+            workstation_name text NOT NULL,
+            clinician text NOT NULL,
+            previous_workstation uuid,
+            previous_name text,
+            at timestamptz NOT NULL DEFAULT now()
+        );
+        -- Clinicians may not delete from the feed; erasing a patient is the one removal, done by
+        -- this function with the rights of the schema's owner. It keeps the id-only tombstone.
+        CREATE FUNCTION dn_erase_patient(pid text) RETURNS bigint
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+            WITH gone AS (
+                DELETE FROM public.dn_changes WHERE patient_id = pid AND action <> 'erase' RETURNING 1
+            )
+            SELECT count(*) FROM gone
+        $$;
+        REVOKE ALL ON FUNCTION dn_erase_patient(text) FROM PUBLIC;
         """,
     ),
 )
@@ -112,7 +159,28 @@ def grant_clinician(conn: psycopg.Connection, role: str) -> None:
         sql.SQL("GRANT SELECT, INSERT ON dn_changes TO {}").format(who),
         sql.SQL("GRANT USAGE ON SEQUENCE dn_changes_seq_seq TO {}").format(who),
         sql.SQL("GRANT SELECT, INSERT, UPDATE ON dn_workstations TO {}").format(who),
+        sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON dn_leases TO {}").format(who),
+        sql.SQL("GRANT SELECT, INSERT ON dn_lease_events TO {}").format(who),
+        sql.SQL("GRANT USAGE ON SEQUENCE dn_lease_events_id_seq TO {}").format(who),
+        sql.SQL("GRANT EXECUTE ON FUNCTION dn_erase_patient(text) TO {}").format(who),
     ]
     with conn.transaction():
         for statement in statements:
             conn.execute(statement)
+
+
+def compact_feed(conn: psycopg.Connection) -> int:
+    """Remove each change that a later change of the same record *from the same workstation*
+    supersedes; returns how many went. A new workstation then replays less, and every
+    workstation still converges: a workstation's later row carries what its earlier ones did (the
+    row as it is now, and for patients every field's clock). A version another workstation
+    wrote stays, so the version that lost a merge is still found (``engine.record_versions``).
+    Run by the database's owner (clinicians' roles may not delete)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (PUSH_LOCK_ID,))
+        cursor = conn.execute(
+            "DELETE FROM dn_changes c USING dn_changes newer"
+            " WHERE newer.origin = c.origin AND newer.kind = c.kind AND newer.entity_id = c.entity_id"
+            " AND newer.seq > c.seq AND c.action <> 'erase'"
+        )
+        return cursor.rowcount

@@ -3,15 +3,13 @@
 The URL comes from ``--url``, else ``DN_BODYMAP_SERVER_URL``, else the database's setting
 ``clinic.server_url``. A server on another computer must be reached through TLS. A URL holding a
 password is refused: use a password file (PGPASSFILE, see PostgreSQL's libpq documentation), peer
-or certificate authentication. The system keyring the issue asks for is not built yet
-(docs/clinic-server.md).
+or certificate authentication; or keep it in the system keyring (sync/credentials.py).
 """
 
 from __future__ import annotations
 
 import os
-
-from psycopg.conninfo import conninfo_to_dict
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from dn_bodymap.sync.errors import SyncError
 
@@ -24,6 +22,8 @@ def checked_url(url: str) -> str:
     url = url.strip()
     if not url:
         raise SyncError("no clinic server URL given")
+    from psycopg.conninfo import conninfo_to_dict  # here: psycopg costs a third of a second to import
+
     try:
         parts = conninfo_to_dict(url)
     except Exception as exc:  # psycopg raises ProgrammingError with libpq's own sentence
@@ -64,7 +64,30 @@ def resolve_url(given: str | None, setting: str | None) -> str:
 
 def describe(url: str) -> str:
     """The URL without anything secret, for messages and JSON."""
+    from psycopg.conninfo import conninfo_to_dict
+
     parts = conninfo_to_dict(url)
     host = parts.get("host", "local socket")
     port = f":{parts['port']}" if parts.get("port") else ""
     return f"{parts.get('user', '')}@{host}{port}/{parts.get('dbname', '')}".lstrip("@")
+
+
+def with_role(url: str, role: str) -> str:
+    """``url`` signing in as ``role`` (File → Clinic server… keeps the two in separate fields)."""
+    url, role = url.strip(), role.strip()
+    if url.startswith(("postgresql://", "postgres://")):
+        parts = urlsplit(url)
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{quote(role, safe='')}@{host}" if role else host))
+    from psycopg.conninfo import make_conninfo
+
+    return make_conninfo(url, user=role or None)
+
+
+def role_of(url: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        return str(conninfo_to_dict(url).get("user") or "")
+    except Exception:  # not a URL at all: nothing to show
+        return ""

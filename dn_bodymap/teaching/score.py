@@ -23,7 +23,8 @@ import shapely
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
-from dn_bodymap.atlas.model import VIEWS, Side
+from dn_bodymap.atlas.model import ALL_VIEWS as VIEWS
+from dn_bodymap.atlas.model import Side, is_detail_view
 from dn_bodymap.atlas.trigger_points import Library, TriggerPoint
 from dn_bodymap.charting.referral.drawing import PainDrawing
 
@@ -51,9 +52,12 @@ class PatternScore:
 
 def main_view(tp: TriggerPoint) -> str:
     """The view where the pattern's essential zone is largest (spillover if it has none)."""
+    located = {loc.view for loc in tp.locations}
     for kind in ("essential", "spillover"):
         areas: dict[str, float] = {}
         for z in tp.zones(kind):
+            if is_detail_view(z.view) and z.view not in located:
+                continue  # a body-view zone repeated on a detail view (atlas/detail_map.py)
             areas[z.view] = areas.get(z.view, 0.0) + z.geometry.area
         if areas:
             return max(areas, key=lambda v: (areas[v], -VIEWS.index(v) if v in VIEWS else 0))

@@ -18,7 +18,8 @@ def test_stats_json_shape(capsys):
     code, out, _ = run(capsys, "atlas", "stats", "--json")
     doc = json.loads(out)
     assert code == 0
-    assert doc["views"] == ["anterior", "posterior", "lateral_right", "lateral_left"]
+    assert doc["views"][:4] == ["anterior", "posterior", "lateral_right", "lateral_left"]
+    assert "plantar" in doc["views"][4:]  # the detail views follow (docs/atlas-detail-views.md)
     assert doc["muscles"] >= 90 and doc["trigger_points"] >= 90
     assert set(doc["landmarks"]) == set(doc["regions"]) == set(doc["views"])
 

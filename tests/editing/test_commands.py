@@ -30,15 +30,6 @@ SQUARE = [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]]
 
 
 @pytest.fixture
-def repo(tmp_path):
-    from dn_bodymap.store import open_store
-
-    r = open_store(tmp_path / "r.db", backups=False)
-    yield r
-    r.close()
-
-
-@pytest.fixture
 def session(repo):
     patient = repo.add_patient(Patient(display_name="Demo Patient Undo"))
     return repo.create_session(Session(patient_id=patient.id, clinician="Dr Test"))

@@ -33,15 +33,6 @@ THIGH_LEFT = ("anterior", 60.0, 620.0, "left", "rectus_femoris")  # no mapped ha
 
 
 @pytest.fixture
-def repo(tmp_path):
-    from dn_bodymap.store import open_store
-
-    r = open_store(tmp_path / "r.db", backups=False)
-    yield r
-    r.close()
-
-
-@pytest.fixture
 def patient(repo):
     return repo.add_patient(Patient(display_name="Demo Patient Hazard", height_cm=170, weight_kg=65))
 

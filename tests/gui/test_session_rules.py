@@ -72,7 +72,7 @@ def test_pain_area_links_to_the_selected_mark(qtbot, make_window):
     mark = controller.place_mark("anterior", 60.0, 620.0)
     page.select_mark(mark.id)
     page.canvas.link_box.setChecked(True)
-    assert controller.finish_stroke("anterior", "brush", [(55.0, 600.0), (58.0, 640.0)])
+    assert stroke(qtbot, controller, "anterior", "brush", [(55.0, 600.0), (58.0, 640.0)])
     (area,) = controller.pain_areas()
     assert area.mark_id == mark.id
 
@@ -81,18 +81,25 @@ def test_one_eraser_stroke_over_two_areas_is_one_undo_step(qtbot, make_window):
     window, repo = make_window()
     controller, _ = _session(window, repo)
     controller.pain_quality = "ache"
-    assert controller.finish_stroke("anterior", "brush", [(50.0, 600.0), (50.0, 640.0)])
+    assert stroke(qtbot, controller, "anterior", "brush", [(50.0, 600.0), (50.0, 640.0)])
     controller.pain_quality = "sharp"
-    assert controller.finish_stroke("anterior", "brush", [(62.0, 600.0), (62.0, 640.0)])
+    assert stroke(qtbot, controller, "anterior", "brush", [(62.0, 600.0), (62.0, 640.0)])
     before = {a.id: from_geo(a).area for a in controller.pain_areas()}
     controller.brush_width = 10.0
-    assert controller.finish_stroke("anterior", "eraser", [(40.0, 620.0), (72.0, 620.0)])
+    assert stroke(qtbot, controller, "anterior", "eraser", [(40.0, 620.0), (72.0, 620.0)])
     areas = controller.pain_areas()
     assert len(areas) == 2 and all(from_geo(a).area < before[a.id] for a in areas)
     controller.undo()
     assert sum(from_geo(a).area for a in controller.pain_areas()) > sum(from_geo(a).area for a in areas)
     controller.undo()  # the sharp stroke
     assert len(controller.pain_areas()) == 1
+
+
+def stroke(qtbot, controller, view, tool, points) -> bool:
+    """A finished stroke, waited for: its geometry is worked out on a worker thread."""
+    with qtbot.waitSignal(controller.sketches.settled) as settled:
+        assert controller.finish_stroke(view, tool, points)
+    return settled.args[0]
 
 
 def from_geo(area):
@@ -104,13 +111,13 @@ def from_geo(area):
 def test_an_outline_the_core_refuses_in_a_merge_is_a_message_not_a_crash(qtbot, make_window, monkeypatch):
     """``to_record`` may refuse a merged outline (too many pieces): the clinician is told why and
     the stored area stays as it was."""
+    from dn_bodymap.charting.editing import sketch
     from dn_bodymap.charting.editing.sketch import SketchError
-    from dn_bodymap.gui.session import controller as controller_module
 
     window, repo = make_window()
     controller, _ = _session(window, repo)
     controller.pain_quality = "ache"
-    assert controller.finish_stroke("anterior", "brush", [(50.0, 600.0), (50.0, 640.0)])
+    assert stroke(qtbot, controller, "anterior", "brush", [(50.0, 600.0), (50.0, 640.0)])
     (before,) = controller.pain_areas()
     messages: list[str] = []
     controller.message.connect(messages.append)
@@ -118,8 +125,8 @@ def test_an_outline_the_core_refuses_in_a_merge_is_a_message_not_a_crash(qtbot, 
     def refuse(_geom):
         raise SketchError("That outline crosses itself too often to keep: draw it again more simply.")
 
-    monkeypatch.setattr(controller_module, "to_record", refuse)
-    assert not controller.finish_stroke("anterior", "brush", [(52.0, 600.0), (52.0, 640.0)])  # merges
-    assert not controller.finish_stroke("anterior", "brush", [(-60.0, 300.0), (-60.0, 340.0)])  # new
+    monkeypatch.setattr(sketch, "to_record", refuse)
+    assert not stroke(qtbot, controller, "anterior", "brush", [(52.0, 600.0), (52.0, 640.0)])  # merges
+    assert not stroke(qtbot, controller, "anterior", "brush", [(-60.0, 300.0), (-60.0, 340.0)])  # new
     assert len(messages) == 2 and "crosses itself" in messages[-1]
     assert controller.pain_areas() == [before]

@@ -29,10 +29,10 @@ class GatedIndex(ReferralIndex):
         super().__init__(atlas, library)
         self.started, self.gate = threading.Event(), threading.Event()
 
-    def candidates(self, view, geom, use_index=True):
+    def overlaps(self, view, geom, use_index=True, exact=False):
         self.started.set()
         assert self.gate.wait(10), "the test never opened the gate"
-        return super().candidates(view, geom, use_index)
+        return super().overlaps(view, geom, use_index, exact)
 
 
 def test_results_arrive_from_the_worker(qtbot, mini):

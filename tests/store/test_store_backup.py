@@ -10,14 +10,16 @@ import pytest
 from sqlite_utils import Database
 from store_builders import make_patient
 
-from dn_bodymap.store import DatabaseInUseError, open_store, repository
+from dn_bodymap.store import DatabaseInUseError, open_read_only, open_store, repository
 from dn_bodymap.store.backup import (
     AUTOMATIC_REASONS,
     LOCATION_SETTING,
+    backup_infos,
     backup_location,
     backups_hint,
     backups_of,
     integrity_problems,
+    plain_backup,
     verify_copy,
 )
 from dn_bodymap.store.backup_policy import DEFAULT_POLICY
@@ -26,12 +28,12 @@ from dn_bodymap.store.restore import restore_backup
 
 
 def names(path: Path) -> list[str]:
-    with open_store(path, backups=False) as repo:
+    with open_read_only(path) as repo:  # no lock file beside a backup
         return sorted(s.patient.display_name for s in repo.search_patients(""))
 
 
 def reasons(path: Path) -> list[str]:
-    return [p.stem.rsplit("-", 1)[1] for p in backups_of(path)]
+    return [b.reason for b in backup_infos(path)]
 
 
 def test_a_backup_only_after_a_change_and_never_a_copy_on_close(tmp_path: Path) -> None:
@@ -53,8 +55,10 @@ def test_a_backup_only_after_a_change_and_never_a_copy_on_close(tmp_path: Path) 
         assert repo.backup_if_changed() is None
     assert reasons(path) == ["auto", "auto"]
     found = backups_of(path)
-    assert all(integrity_problems(p) == [] for p in found)
-    assert names(found[0]) == ["First", "Second"] and names(found[1]) == ["First"]
+    assert all(p.name.endswith(".db.gz") for p in found)  # the app's own copies are compressed
+    with plain_backup(found[0]) as newest, plain_backup(found[1]) as older:
+        assert integrity_problems(newest) == [] and integrity_problems(older) == []
+        assert names(newest) == ["First", "Second"] and names(older) == ["First"]
     assert not list(path.parent.glob("records-backups/.*"))
     assert not list(path.parent.glob("records-backups/*-wal"))
 
@@ -71,9 +75,10 @@ def test_back_up_now_always_writes_and_automatic_copies_are_thinned(tmp_path: Pa
         with open_store(path) as repo:
             repo.add_patient(make_patient(f"P{i}"))
             assert repo.backup_if_changed() is not None
-    automatic = [p for p in backups_of(path) if p.stem.rsplit("-", 1)[1] in AUTOMATIC_REASONS]
+    automatic = [b.path for b in backup_infos(path) if b.reason in AUTOMATIC_REASONS]
     assert len(automatic) == DEFAULT_POLICY.last
-    assert names(automatic[0])[-1] == f"P{DEFAULT_POLICY.last + 4}"
+    with plain_backup(automatic[0]) as newest:
+        assert names(newest)[-1] == f"P{DEFAULT_POLICY.last + 4}"
 
 
 def test_the_location_setting_is_honoured_and_older_copies_stay_listed(tmp_path: Path) -> None:

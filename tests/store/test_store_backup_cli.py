@@ -10,7 +10,7 @@ from store_builders import make_patient
 
 from dn_bodymap.cli import main
 from dn_bodymap.store import open_store
-from dn_bodymap.store.backup import backups_of, integrity_problems
+from dn_bodymap.store.backup import backups_of, integrity_problems, plain_backup
 
 
 @pytest.fixture
@@ -35,6 +35,7 @@ def test_listing_shows_location_backups_policy_and_erasure(
     assert [b["reason"] for b in report["backups"]] == ["auto"]
     first = report["backups"][0]
     assert first["automatic"] and first["size"] == Path(first["path"]).stat().st_size
+    assert first["compressed"] and first["path"].endswith(".db.gz")
     assert report["policy"]["last"] >= 1 and "erased" in report["erased_patient_leaves_backups"]
     assert main(["--db", str(db), "db", "backups"]) == 0
     text = capsys.readouterr().out
@@ -52,7 +53,9 @@ def test_location_is_set_per_database_and_used(
         repo.add_patient(make_patient("B"))
         repo.backup_if_changed()
     newest = backups_of(db)[0]
-    assert newest.parent == other and integrity_problems(newest) == []
+    assert newest.parent == other and newest.name.endswith(".db.gz")  # the app's own copy: compressed
+    with plain_backup(newest) as plain:
+        assert integrity_problems(plain) == []
     assert main(["--db", str(db), "db", "backups", "--location", str(tmp_path / "missing")]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert listing(capsys, db)["location"] == str(other)  # a refused change changes nothing
@@ -70,3 +73,18 @@ def test_backup_to_another_folder(db: Path, tmp_path: Path, capsys: pytest.Captu
     with pytest.raises(SystemExit, match="2"):  # one or the other: a usage error
         main(["--db", str(db), "db", "backup", "--to", str(usb), "--out", str(usb / "x.db")])
     assert "not allowed" in capsys.readouterr().err
+
+
+def test_check_after_restoring_an_older_backup_is_clean(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A restore goes back to an older chain on purpose: the copy kept from before it (with newer
+    audit entries) is no anchor for the restored chain, so `db check` must not call them "gone"."""
+    older = backups_of(db)[0]
+    with open_store(db) as repo:
+        repo.add_patient(make_patient("B"))
+        repo.backup_if_changed()
+    assert main(["--db", str(db), "db", "restore", str(older)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "db", "check"]) == 0, capsys.readouterr()
+    assert "is gone" not in capsys.readouterr().out

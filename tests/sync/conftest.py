@@ -1,24 +1,21 @@
 """A private PostgreSQL cluster for the sync tests, started once per session and stopped after.
 
 It runs PostgreSQL's own binaries (Debian's ``postgresql`` package, as a clinic would): ``initdb``
-into a temporary folder, ``pg_ctl start`` on 127.0.0.1 and a free port. PostgreSQL refuses to run
-as root, so under root the cluster belongs to the ``postgres`` system user. Each test gets a fresh
-database prepared by ``server init``. The tests skip only when the binaries are absent.
+into a temporary folder, ``pg_ctl start`` on 127.0.0.1 and a free port (pg_cluster.py). Each test
+gets a prepared clinic database and an in-memory keyring. The tests skip only when the binaries
+are absent.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from pg_cluster import _INITDB_OPTIONS, Cluster, _bin_dir, _free_port
+from memory_keyring import MemoryKeyring, use_memory_keyring
+from pg_cluster import Cluster, private_cluster
 from workstations import open_workstation
 
 from dn_bodymap.store.repository import SqliteRepository
@@ -27,29 +24,17 @@ from dn_bodymap.sync.server_schema import init_server
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
-    bin_dir = _bin_dir()
-    if bin_dir is None or not (bin_dir / "initdb").exists():
-        pytest.skip("PostgreSQL server binaries not found (install Debian's postgresql package)")
-    root = Path(tempfile.mkdtemp(prefix="dn-bodymap-pg-"))
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # postgres refuses to run as root
-        shutil.chown(root, user="postgres", group="postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    cluster = Cluster(bin_dir, root / "data", root / "server.log", _free_port(), run_as)
-    subprocess.run(
-        [*run_as, str(bin_dir / "initdb"), "-D", str(cluster.data), *_INITDB_OPTIONS],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    cluster.start()
-    try:
+    with private_cluster() as cluster:
+        if cluster is None:
+            pytest.skip("PostgreSQL server binaries not found (install Debian's postgresql package)")
         yield cluster
-    finally:
-        try:
-            cluster.stop()
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every sync test runs with a keyring of its own (never the computer's)."""
+    with use_memory_keyring() as backend:
+        yield backend
 
 
 @pytest.fixture
@@ -86,7 +71,7 @@ def server_url(_shared_server: str) -> str:
     """A prepared clinic database with an empty feed (emptied rather than made anew: a new
     database costs a second)."""
     with psycopg.connect(_shared_server, autocommit=True) as conn:
-        conn.execute("TRUNCATE dn_changes, dn_workstations RESTART IDENTITY")
+        conn.execute("TRUNCATE dn_changes, dn_leases, dn_lease_events, dn_workstations RESTART IDENTITY")
     return _shared_server
 
 

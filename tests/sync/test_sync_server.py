@@ -156,18 +156,18 @@ def test_the_server_stopping_mid_sync_loses_and_duplicates_nothing(
     a.add_patient(Patient(display_name="Ira Fictional"))
     b.add_patient(Patient(display_name="Jo Fictional"))
     sync_once(a, server_url)
-    real_pull = engine._pull
+    real_fetch = engine._fetch
 
-    def stop_then_pull(*args: object) -> None:
+    def stop_then_fetch(*args: object) -> object:
         pg_cluster.stop()  # after b's push was committed, before its pull
-        real_pull(*args)  # type: ignore[arg-type]
+        return real_fetch(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "_pull", stop_then_pull)
+    monkeypatch.setattr(engine, "_fetch", stop_then_fetch)
     try:
         with pytest.raises(SyncError, match="run it again"):
             sync_once(b, server_url)
     finally:
-        monkeypatch.setattr(engine, "_pull", real_pull)
+        monkeypatch.setattr(engine, "_fetch", real_fetch)
         pg_cluster.start()
     assert b.sync_state()[1] > 0  # the push was acknowledged
     assert len(b.search_patients()) == 1  # nothing pulled, nothing half-applied

@@ -26,7 +26,7 @@ from dn_bodymap.charting.repository import Repository
 from dn_bodymap.safety.assess import Assessment, assess
 from dn_bodymap.safety.levels import highest, label, needs_acknowledgement, rank
 from dn_bodymap.safety.patient import Patient as Factors
-from dn_bodymap.safety.session import SessionReview, SessionWarning, review_assessments
+from dn_bodymap.safety.session import SessionReview, SessionWarning, review_adding, review_assessments
 
 if TYPE_CHECKING:
     from dn_bodymap.charting.editing.session_model import SessionModel
@@ -155,7 +155,6 @@ class HazardRule:
         self.assessor: Assessor = assessor or (lambda view, point, factors: assess(view, point, factors))
         self.labeller = labeller or default_label
         self._cache: dict[Factors, dict[tuple[str, float, float], Assessment]] = {}
-        self._review: tuple[tuple[int, Factors], SessionReview] | None = None
 
     def factors(self) -> Factors:
         session = self.repo.get_session(self.session_id)
@@ -185,17 +184,9 @@ class HazardRule:
         """The session rules over the session's live marks, each site assessed once; with a model,
         kept until the marks or the factors change."""
         factors = factors if factors is not None else self.factors()
-        key = (self.model.version, factors) if self.model is not None else None
-        if key is not None and self._review is not None and self._review[0] == key:
-            return self._review[1]
-        sites = self._sites(factors)
-        review = review_assessments(
-            sites.get((str(m.view), m.x, m.y)) or self.assess(str(m.view), m.x, m.y, factors)
-            for m in self._live_marks()
-        )
-        if key is not None:
-            self._review = (key, review)
-        return review
+        if self.model is not None:  # kept up to date mark by mark (session_model.site_review)
+            return self.model.site_review(factors, lambda m: self.assess(str(m.view), m.x, m.y, factors))
+        return review_assessments(self.assess(str(m.view), m.x, m.y, factors) for m in self._live_marks())
 
     def need(
         self, mark: Mark, others: Iterable[Mark] | None = None, factors: Factors | None = None
@@ -207,12 +198,13 @@ class HazardRule:
         if site.thoracic:
             if others is None and self.model is not None and self.model.mark(mark.id) is None:
                 current = self.live_review(factors)  # a new mark: the session as it stands
-                around, before = list(current.assessments), {w.id for w in current.warnings}
+                after = review_adding(current, site)
             else:
                 others = others if others is not None else self._live_marks()
                 around = [self.assess(str(m.view), m.x, m.y, factors) for m in others if m.id != mark.id]
-                before = {w.id for w in review_assessments(around).warnings}
-            warnings = tuple(w for w in review_assessments([*around, site]).warnings if w.id not in before)
+                current, after = review_assessments(around), review_assessments([*around, site])
+            before = {w.id for w in current.warnings}
+            warnings = tuple(w for w in after.warnings if w.id not in before)
         need = AcknowledgementNeed(mark, self.labeller(mark), site, warnings)
         return need if needs_acknowledgement(need.level) else None
 
@@ -228,12 +220,19 @@ class HazardRule:
             if mark.session_id != self.session_id:
                 raise ConflictError(f"mark {mark.id} belongs to another session than the one being edited")
         factors = self.factors()
-        live = list(others) if others is not None else self._live_marks()
         entering_ids = {m.id for m in entering}
-        around = [m for m in live if m.id not in entering_ids]
-        acks = [*self.stored_acknowledgements(), *supplied]
         # The first of new marks is checked against the session as it stands (its review cached).
-        as_it_stands = others is None and self.model is not None and len(around) == len(live)
+        as_it_stands = (
+            others is None
+            and self.model is not None
+            and all(self.model.mark(i) is None for i in entering_ids)
+        )
+        if as_it_stands and len(entering) == 1:
+            around: list[Mark] = []  # one new mark (a click): no pass over the session's marks
+        else:
+            live = list(others) if others is not None else self._live_marks()
+            around = [m for m in live if m.id not in entering_ids]
+        acks = [*self.stored_acknowledgements(), *supplied]
         missing: list[AcknowledgementNeed] = []
         for i, mark in enumerate(entering):
             need = self.need(mark, None if i == 0 and as_it_stands else around, factors)

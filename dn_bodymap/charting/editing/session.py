@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from typing import Protocol
 
 from dn_bodymap.charting.editing.commands import Changes, Command
 from dn_bodymap.charting.editing.hazard_rule import AcknowledgementRequired, HazardRule, RuleBoundRepository
@@ -17,6 +19,25 @@ Listener = Callable[[Changes, object | None], None]
 
 class SessionLockedError(Exception):
     """The session is signed: changes are addenda now."""
+
+
+class DraftHeldElsewhere(SessionLockedError):
+    """Another workstation holds this draft's lease: "open in Room 2 (since 10:42)". The clinician
+    may take it over explicitly (``DraftLeases``' implementer records that). Read-only here, as a
+    signed session is, so callers that handle ``SessionLockedError`` refuse the edit the same way."""
+
+    def __init__(self, holder: str, since: datetime, clinician: str = "") -> None:
+        self.holder, self.since, self.clinician = holder, since, clinician
+        super().__init__(f"open in {holder} (since {since.astimezone():%H:%M})")
+
+
+class DraftLeases(Protocol):
+    """Who may edit a draft when several workstations share records (dn_bodymap/sync implements
+    it). ``check`` answers from what is already known, never waiting on the network."""
+
+    def check(self, session_id: SessionId) -> None:
+        """Raise ``DraftHeldElsewhere`` when another workstation holds a live lease on the draft."""
+        ...
 
 
 class EditingSession:
@@ -37,8 +58,10 @@ class EditingSession:
         session_id: SessionId,
         limit: int = 500,
         rule: HazardRule | None = None,
+        leases: DraftLeases | None = None,
     ) -> None:
         self.repo = repo
+        self.leases = leases
         self.session_id = session_id
         self.model = SessionModel(repo, session_id)
         self.rule = rule or HazardRule(repo, session_id)
@@ -137,6 +160,13 @@ class EditingSession:
         self._announce(changes, None)
         return changes
 
+    def sign(self, signed_by: str) -> None:
+        """Sign the draft: like every edit, only where this workstation may edit it (not signed
+        already, not held by another room's lease); afterwards there is nothing left to undo."""
+        self._require_draft()
+        self.repo.sign_session(self.session_id, signed_by)
+        self.clear_history()
+
     def clear_history(self) -> None:
         self._undo.clear()
         self._redo.clear()
@@ -157,7 +187,22 @@ class EditingSession:
     def redo_text(self) -> str:
         return self._redo[-1].text if self._redo else ""
 
+    def edit_refusal(self) -> SessionLockedError | None:
+        """Why an edit would be refused now (signed here, or held by another workstation's lease),
+        from the very checks every edit runs; None when this workstation may edit. A read-only
+        query, so a screen can show itself read-only before anyone types."""
+        try:
+            self._require_draft()
+        except SessionLockedError as exc:
+            return exc
+        return None
+
+    def can_edit(self) -> bool:
+        return self.edit_refusal() is None
+
     def _require_draft(self) -> None:
         session = self.repo.get_session(self.session_id)
         if str(session.status) == "signed":
             raise SessionLockedError("this session is signed; add an addendum instead")
+        if self.leases is not None:
+            self.leases.check(self.session_id)

@@ -8,7 +8,9 @@ at, so a mark brought back by undo returns to its row, as a fresh listing would 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Hashable, Iterable
+from itertools import islice
 from typing import Any, Generic, TypeVar
 
 from dn_bodymap.charting.editing.commands import Changes
@@ -16,8 +18,12 @@ from dn_bodymap.charting.errors import NotFoundError
 from dn_bodymap.charting.ids import SessionId
 from dn_bodymap.charting.records import Annotation, HazardAcknowledgement, Mark, PainArea
 from dn_bodymap.charting.repository import Repository
+from dn_bodymap.safety.assess import Assessment
+from dn_bodymap.safety.session import SessionReview, SessionTally
 
 R = TypeVar("R", Mark, PainArea, Annotation)
+#: Mark changes remembered for ``marks_changed_since``; older readers start afresh.
+JOURNAL_LIMIT = 4096
 
 
 class _Table(Generic[R]):
@@ -64,6 +70,9 @@ class SessionModel:
         self._acks: list[HazardAcknowledgement] | None = None
         #: Changes whenever the marks may have: a key for what is derived from them.
         self.version = 0
+        self._journal: list[tuple[int, str]] = []  # (version, mark id) of each mark change
+        self._journal_floor = 0  # no change after this version is missing from the journal
+        self._tally: tuple[Hashable, int, SessionTally] | None = None  # (factors, version, tally)
 
     # -- reading -----------------------------------------------------------------------------
     def _mark_table(self) -> _Table[Mark]:
@@ -104,6 +113,52 @@ class SessionModel:
     def annotation(self, annotation_id: str) -> Annotation | None:
         return self._annotation_table().rows.get(annotation_id)
 
+    def place(self, mark_id: str) -> int:
+        """Where the mark's row is in the session's order (first seen; -1 for an unknown id)."""
+        return self._mark_table()._place.get(mark_id, -1)
+
+    def marks_changed_since(self, version: int) -> set[str] | None:
+        """The ids of the marks changed (written, deleted, re-read) after ``version``; None when the
+        model cannot tell (reloaded since, or too long ago): the reader starts afresh."""
+        if version < self._journal_floor or version > self.version:
+            return None
+        start = bisect_right(self._journal, version, key=lambda entry: entry[0])
+        return {mark_id for _, mark_id in self._journal[start:]}
+
+    def _changed(self, mark_ids: Iterable[str]) -> None:
+        self._journal.extend((self.version, mark_id) for mark_id in mark_ids)
+        if len(self._journal) > JOURNAL_LIMIT:  # forget the older half: a reader before it starts afresh
+            self._journal_floor = self._journal[len(self._journal) // 2][0]
+            self._journal = [e for e in self._journal if e[0] > self._journal_floor]
+
+    def site_review(self, factors: Hashable, assess: Callable[[Mark], Assessment]) -> SessionReview:
+        """The session rules over the live marks (``safety.session``), kept up to date incrementally:
+        only the marks changed since the last review are assessed again; new factors (screening
+        answers) or a reload start afresh. Equals ``review_assessments`` over every live mark."""
+        marks = self._mark_table().rows
+        held = self._tally
+        changed = None
+        if held is not None and held[0] == factors:
+            changed = self.marks_changed_since(held[1])
+        if held is None or changed is None:
+            tally = SessionTally()
+            for mark in marks.values():
+                tally.put(mark.id, assess(mark))
+        else:
+            tally = held[2]
+            added = sorted((m for m in changed if m in marks and m not in tally), key=self.place)
+            for mark_id in changed:
+                if mark_id not in marks:
+                    tally.drop(mark_id)
+                elif mark_id in tally:
+                    tally.put(mark_id, assess(marks[mark_id]))
+            for mark_id in added:
+                tally.put(mark_id, assess(marks[mark_id]))
+            if added and list(islice(reversed(marks), len(added)))[::-1] != added:
+                tally.reorder(marks)  # a mark back in its own row (undo): rare, O(marks)
+        self._tally = (factors, self.version, tally)
+        return tally.review()
+
     def acknowledgements(self) -> list[HazardAcknowledgement]:
         if self._acks is None:
             self._acks = self.repo.list_acknowledgements(self.session_id)
@@ -114,23 +169,26 @@ class SessionModel:
         """Re-read what ``changes`` names (only tables already loaded; the rest load when read)."""
         if changes.marks:
             self.version += 1
+            self._changed(changes.marks)
             if self._marks is not None:
                 self._marks.refresh(changes.marks, self.repo.get_mark)
         if changes.pain_areas and self._areas is not None:
             self._areas.refresh(changes.pain_areas, self.repo.get_pain_area)
         if changes.annotations and self._annotations is not None:
             self._annotations.refresh(changes.annotations, self.repo.get_annotation)
-        if changes.acknowledgements:
-            self._acks = None
+        # Acknowledgements are only ever added, and every one a command stores passes through the
+        # rule-bound repository, which writes it through (``wrote_acknowledgement``): kept as they are.
 
     def wrote_mark(self, mark: Mark) -> None:
         """A mark stored in the middle of a command (so the next check of the same command sees it)."""
         self.version += 1
+        self._changed((mark.id,))
         if self._marks is not None:
             self._marks.put(mark)
 
     def deleted_mark(self, mark_id: str) -> None:
         self.version += 1
+        self._changed((mark_id,))
         if self._marks is not None:
             self._marks.drop(mark_id)
 
@@ -140,5 +198,6 @@ class SessionModel:
 
     def invalidate(self) -> None:
         self.version += 1
+        self._journal, self._journal_floor, self._tally = [], self.version, None
         self._marks = self._areas = self._annotations = None
         self._acks = None

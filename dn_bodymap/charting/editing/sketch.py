@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import shapely
@@ -40,13 +41,17 @@ def _on_page(x: float, y: float) -> bool:
 
 
 def clean_points(points: Sequence[XY], limit: int = MAX_STROKE_POINTS) -> list[XY]:
-    """Drop non-finite or off-page points and points closer than MIN_STEP to the last kept one."""
+    """Drop non-finite or off-page points and points closer than MIN_STEP to the last kept one.
+
+    Coordinates are rounded to 1e-6 atlas units (a millionth of a pixel): a subnormal such as 1e-172
+    makes GEOS divide by zero while buffering, and no drawing needs that precision."""
     kept: list[XY] = []
     for x, y in points:
         if not _on_page(x, y):  # NaN compares false, so it is dropped here too
             continue
+        x, y = round(float(x), 6), round(float(y), 6)
         if not kept or math.dist(kept[-1], (x, y)) >= MIN_STEP:
-            kept.append((float(x), float(y)))
+            kept.append((x, y))
     if len(kept) > limit:
         step = math.ceil(len(kept) / limit)
         kept = kept[::step] + ([kept[-1]] if (len(kept) - 1) % step else [])
@@ -168,3 +173,43 @@ def to_record(geom: BaseGeometry) -> AreaGeometry:
 
 def from_record(area: AreaGeometry) -> BaseGeometry:
     return _polygonal(shape(area.to_geojson()))
+
+
+@dataclass(frozen=True)
+class StrokeOutcome:
+    """What one finished stroke does to the session's pain areas; exactly one field is set (an
+    eraser that touches nothing leaves all three empty)."""
+
+    new: AreaGeometry | None = None  # a new area
+    extend: tuple[str, AreaGeometry] | None = None  # (area id, the area merged with the stroke)
+    erased: tuple[tuple[str, AreaGeometry | None], ...] = ()  # (area id, what is left; None: nothing)
+
+
+def plan_stroke(
+    tool: str,
+    points: Sequence[XY],
+    width: float,
+    figure: BaseGeometry,
+    areas: Sequence[tuple[str, AreaGeometry]],
+) -> StrokeOutcome:
+    """All the geometry of a finished stroke: buffer or repair it, then merge it into the first of
+    ``areas`` it touches (the same view and quality, in order) or make it a new area; for the eraser,
+    what is left of each area of the view it touches. Pure and Qt-free, so the GUI runs it on a
+    worker thread (gui/session/sketch_worker.py) and applies the outcome as one editing command.
+    Raises SketchError with the sentence to show."""
+    if tool == "eraser":
+        eraser = brush_area(points, width, figure)
+        erased: list[tuple[str, AreaGeometry | None]] = []
+        for area_id, geometry in areas:
+            existing = from_record(geometry)
+            if not existing.intersects(eraser):
+                continue
+            rest = erase(existing, eraser)
+            erased.append((area_id, None if rest.is_empty or rest.area < MIN_AREA else to_record(rest)))
+        return StrokeOutcome(erased=tuple(erased))
+    geom = brush_area(points, width, figure) if tool == "brush" else lasso_area(points, figure)
+    for area_id, geometry in areas:
+        existing = from_record(geometry)
+        if existing.intersects(geom):
+            return StrokeOutcome(extend=(area_id, to_record(merge(existing, geom))))
+    return StrokeOutcome(new=to_record(geom))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dn_bodymap.atlas.detail_map import BODY_Y_RANGE
 from dn_bodymap.atlas.model import Atlas, Side
 from dn_bodymap.charting.referral.drawing import PainDrawing
 
@@ -80,10 +81,14 @@ def describe(drawing: PainDrawing, atlas: Atlas) -> Description:
 
 
 def _min_y(drawing: PainDrawing, view: str) -> float:
+    if view in BODY_Y_RANGE:  # a detail view: its own plane, placed by the body part it enlarges
+        return BODY_Y_RANGE[view][0]
     return drawing.areas[view].bounds[1]
 
 
 def _max_y(drawing: PainDrawing, view: str) -> float:
+    if view in BODY_Y_RANGE:
+        return BODY_Y_RANGE[view][1]
     return drawing.areas[view].bounds[3]
 
 

@@ -18,7 +18,8 @@ from shapely.errors import GEOSException
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from dn_bodymap.atlas.model import VIEWS, Atlas, Side
+from dn_bodymap.atlas.model import ALL_VIEWS as VIEWS
+from dn_bodymap.atlas.model import Atlas, Side
 
 MAX_GEOJSON_BYTES = 5_000_000
 MAX_VERTICES = 20_000
@@ -107,6 +108,8 @@ class PainDrawing:
     def clipped(self, atlas: Atlas) -> PainDrawing:
         out = PainDrawing()
         for view, geom in self.areas.items():
+            if view not in atlas.views:
+                raise DrawingError(f"the {view} view is not in this atlas yet")
             clipped = _polygonal(geom.intersection(atlas.view(view).silhouette))
             if not clipped.is_empty:
                 out.areas[view] = clipped

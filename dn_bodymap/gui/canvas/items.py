@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsObject,
     QGraphicsPathItem,
+    QGraphicsWidget,
     QStyle,
     QStyleOptionGraphicsItem,
     QWidget,
@@ -28,20 +29,8 @@ from PySide6.QtWidgets import (
 from shapely.geometry.base import BaseGeometry
 
 from dn_bodymap.render.paths import polygon_path
+from dn_bodymap.render.style import LEVEL_COLOURS, MARK_ACTIVE, MARK_SELECTED_RING, QUALITY_COLOURS
 
-LEVEL_COLOURS = {
-    "caution": QColor("#d99a00"),
-    "high": QColor("#e0661b"),
-    "very_high": QColor("#c62828"),
-    "no_needle": QColor("#5d0b0b"),
-}
-QUALITY_COLOURS = {
-    "ache": QColor(52, 120, 200, 110),
-    "sharp": QColor(210, 40, 40, 110),
-    "burning": QColor(235, 130, 20, 120),
-    "numbness_tingling": QColor(130, 70, 190, 110),
-    "other": QColor(90, 90, 90, 100),
-}
 QUALITY_PATTERNS = {
     "ache": Qt.BrushStyle.SolidPattern,
     "sharp": Qt.BrushStyle.SolidPattern,
@@ -56,8 +45,14 @@ QUALITY_HATCH = {
 }
 
 
-class MarkItem(QGraphicsObject):
-    """A trigger-point mark: constant screen size, draggable, with a hazard badge when needed."""
+class MarkItem(QGraphicsWidget):
+    """A trigger-point mark: constant screen size, draggable, with a hazard badge when needed.
+
+    A QGraphicsWidget rather than a QGraphicsObject for speed: items that ignore transformations
+    are not spatially indexed, so every paint and hit test asks each mark for its bounding rect;
+    a widget's bounding rect (its empty geometry grown by fixed frame margins) is answered in C++,
+    where a Python ``boundingRect`` costs a call into Python per mark (with 2,000 marks, most of a
+    click's repaint)."""
 
     Type = QGraphicsItem.UserType + 1
     RADIUS = 7.0
@@ -65,6 +60,9 @@ class MarkItem(QGraphicsObject):
 
     def __init__(self, mark_id: str, label: str = "") -> None:
         super().__init__()
+        r = self.RADIUS + 10
+        self.setWindowFrameMargins(r, r, r + 6, r)  # bounding rect (-r, -r, 2r + 6, 2r) around pos
+        self.resize(0, 0)
         self.mark_id = mark_id
         self.label = label
         self.level: str | None = None
@@ -87,7 +85,6 @@ class MarkItem(QGraphicsObject):
         return MarkItem.Type
 
     def set_state(self, label: str, level: str | None, active: bool, faded: bool = False) -> None:
-        self.prepareGeometryChange()
         self.label, self.level, self.active, self.faded = label, level, active, faded
         self.setToolTip(label + (f"\nHazard: {level.replace('_', ' ')}" if level else ""))
         if faded:
@@ -96,10 +93,6 @@ class MarkItem(QGraphicsObject):
             self.setOpacity(0.45)
             self.setZValue(5)
         self.update()
-
-    def boundingRect(self) -> QRectF:
-        r = self.RADIUS + 10
-        return QRectF(-r, -r, 2 * r + 6, 2 * r)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -111,11 +104,11 @@ class MarkItem(QGraphicsObject):
     ) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        fill = QColor("#1565c0") if self.active else QColor("#78909c")
+        fill = MARK_ACTIVE if self.active else QColor("#78909c")
         if self.faded:
             fill = QColor("#9e9e9e")
         if selected:
-            painter.setPen(QPen(QColor("#ffca28"), 4))
+            painter.setPen(QPen(MARK_SELECTED_RING, 4))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QPointF(0, 0), self.RADIUS + 3, self.RADIUS + 3)
         painter.setPen(QPen(QColor("white"), 2))

@@ -1,9 +1,16 @@
-"""The canvas area: view switcher, side-by-side front/back on wide screens, tools and layers."""
+"""The canvas area: view switcher, side-by-side front/back on wide screens, tools and layers.
+
+Detail views (soles, palms, backs of the hands, face, head; docs/atlas-detail-views.md) are listed
+in a "Detail" drop-down built from the atlas, so a view appears as soon as its data loads. On a body
+view, resting the cursor on a region that a detail view enlarges (the heel, the sole) shows a small
+"Enlarge" button beside the cursor: a single click there still places a mark, as on any other
+region, and the enlarged view is one deliberate click on the button. "Back to <view>" returns.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -11,16 +18,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QSlider,
     QSplitter,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from dn_bodymap.atlas.model import VIEWS, Atlas
+from dn_bodymap.atlas.detail_map import back_view, opens_detail
+from dn_bodymap.atlas.model import VIEWS, Atlas, is_detail_view
 from dn_bodymap.gui.canvas.scene import BodyMapScene
 from dn_bodymap.gui.canvas.view import BodyMapView, Tool
 from dn_bodymap.render.layers import parse_layers
@@ -32,6 +42,17 @@ VIEW_LABELS = {
     "lateral_right": "Right side",
     "lateral_left": "Left side",
 }
+#: Short names on the "Enlarge" button (the drop-down shows the full label of views/*.toml).
+DETAIL_SHORT = {
+    "plantar": "Soles",
+    "palmar": "Palms",
+    "dorsal_hand": "Backs of hands",
+    "face": "Face",
+    "head_lateral_right": "Head R",
+    "head_lateral_left": "Head L",
+}
+#: Where the "Enlarge" button sits from the cursor (px): beside it, not under it.
+ENLARGE_OFFSET = QPoint(18, 14)
 QUALITIES = [
     ("ache", "Ache"),
     ("sharp", "Sharp"),
@@ -42,6 +63,37 @@ QUALITIES = [
 # at 1280 × 800 the canvas is about 650 px wide, so both views show, each smaller.
 WIDE_SCREEN_PX = 460
 SIDE_BY_SIDE_TEXT = "Front and back together"
+
+
+#: Item data role of a detail view's short name, shown in the closed drop-down.
+SHORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class DetailBox(QComboBox):
+    """The detail-view drop-down: full labels in the list; closed, the full label when it fits and
+    the short name when not. The closed box is narrow so the switcher row fits 1280 px, and a full
+    label there was cut off ("Face and front of t").
+    """
+
+    def closed_text(self) -> str:
+        full = self.currentText()
+        short = self.currentData(SHORT_ROLE)
+        if not short:
+            return full
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        field = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        return full if self.fontMetrics().horizontalAdvance(full) <= field.width() else short
+
+    def paintEvent(self, event) -> None:
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        option.currentText = self.closed_text()
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 class CanvasPanel(QWidget):
@@ -67,10 +119,15 @@ class CanvasPanel(QWidget):
         self.opacity = 1.0
         #: A library referral pattern shown over the figure: (library, trigger point id, side).
         self.pattern: tuple[object, str, str] | None = None
-        self.scenes = {v: BodyMapScene(atlas, v, self.render_options()) for v in VIEWS}
+        #: Detail views built in this atlas (their data exists), in DETAIL_VIEWS order.
+        self.detail_views = atlas.detail_views()
+        self.scenes = {v: BodyMapScene(atlas, v, self.render_options()) for v in (*VIEWS, *self.detail_views)}
         self.views = {v: BodyMapView(s) for v, s in self.scenes.items()}
         self.current = "anterior"
+        #: The body view a detail view was opened from ("Back" returns there).
+        self.came_from: str | None = None
         self.side_by_side = True
+        self._index = None  # AtlasIndex, built on first hover
 
         self.toolbar = QToolBar("Canvas tools", self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -146,7 +203,10 @@ class CanvasPanel(QWidget):
         switcher = QHBoxLayout()
         switcher.setSpacing(4)
         for i, v in enumerate(VIEWS):
-            button = QPushButton(VIEW_LABELS[v])
+            # Tool buttons, not push buttons: the switcher row (four views, the detail list, the
+            # side-by-side box) must fit a 1280-px window, and push buttons have a wide minimum.
+            button = QToolButton()
+            button.setText(VIEW_LABELS[v])
             button.setCheckable(True)
             button.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             button.setToolTip(f"{VIEW_LABELS[v]} view (Ctrl+{i + 1})")
@@ -154,19 +214,55 @@ class CanvasPanel(QWidget):
             self.view_buttons.addButton(button, i)
             switcher.addWidget(button)
         self.view_buttons.idClicked.connect(lambda i: self.show_view(VIEWS[i]))
+        self.detail_box = DetailBox()
+        self.detail_box.setAccessibleName("Detail view")
+        self.detail_box.setToolTip("Enlarged views of the feet, hands, face and head")
+        # Narrow when closed (the list opens at full width): the switcher row must fit 1280 px.
+        self.detail_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.detail_box.setMinimumContentsLength(11)
+        self.detail_box.view().setMinimumWidth(220)
+        self.detail_box.addItem("Detail…", None)
+        for v in self.detail_views:
+            meta = atlas.view_meta.get(v)
+            self.detail_box.addItem(meta.label if meta else DETAIL_SHORT.get(v, v), v)
+            self.detail_box.setItemData(self.detail_box.count() - 1, DETAIL_SHORT.get(v), SHORT_ROLE)
+        self.detail_box.setVisible(bool(self.detail_views))
+        self.detail_box.activated.connect(self._on_detail_chosen)
+        switcher.addWidget(self.detail_box)
+        self.back_button = QToolButton()
+        self.back_button.setText("Back")
+        self.back_button.setAccessibleName("Back to the body view")
+        self.back_button.setShortcut(QKeySequence("Alt+Left"))
+        self.back_button.clicked.connect(self.go_back)
+        self.back_button.setVisible(False)
+        switcher.addWidget(self.back_button)
+        # The "Enlarge" offer on body views: a small button beside the cursor over a region that a
+        # detail view enlarges. It never takes the click that places a mark.
+        self.enlarge_button = QToolButton()
+        self.enlarge_button.setAccessibleName("Enlarge this part")
+        self.enlarge_button.setAutoRaise(False)
+        self.enlarge_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.enlarge_button.clicked.connect(self._on_enlarge)
+        self.enlarge_button.hide()
+        self._enlarge_target: tuple[str, str] | None = None  # (detail view, body view)
+        for v in VIEWS:
+            viewport = self.views[v].viewport()
+            viewport.setMouseTracking(True)
+            viewport.installEventFilter(self)
         self.side_box = QCheckBox(SIDE_BY_SIDE_TEXT)
         self.side_box.setChecked(True)
         self.side_box.setToolTip("On a wide window, show the front and back views side by side")
         self.side_box.toggled.connect(self._on_side_by_side)
         switcher.addStretch(1)
-        fit = QPushButton("Fit")
+        fit = QToolButton()
+        fit.setText("Fit")
         fit.setToolTip("Fit the figure to the window (0)")
         fit.clicked.connect(self.fit_all)
         switcher.addWidget(self.side_box)
         switcher.addWidget(fit)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        for v in VIEWS:
+        for v in self.views:
             self.splitter.addWidget(self.views[v])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -255,8 +351,27 @@ class CanvasPanel(QWidget):
         self.toolChanged.emit(str(tool))
 
     def show_view(self, view: str) -> None:
+        if view not in self.views:
+            return  # a detail view whose data is not in this atlas
+        if is_detail_view(view) and not is_detail_view(self.current):
+            self.came_from = self.current
         self.current = view
-        self.view_buttons.button(VIEWS.index(view)).setChecked(True)
+        detail = is_detail_view(view)
+        self.view_buttons.setExclusive(not detail)
+        for button in self.view_buttons.buttons():
+            button.setChecked(False)
+        self.view_buttons.setExclusive(True)
+        if not detail:
+            self.view_buttons.button(VIEWS.index(view)).setChecked(True)
+        index = self.detail_box.findData(view) if detail else 0
+        self.detail_box.setCurrentIndex(max(index, 0))
+        if detail:
+            back = back_view(self.atlas, view, self.came_from)
+            label = VIEW_LABELS.get(back, back)
+            self.back_button.setText(f"◂ {label} view")
+            self.back_button.setToolTip(f"Back to the {label.lower()} view (Alt+Left)")
+        self.back_button.setVisible(detail)
+        self.enlarge_button.hide()
         wide = self.width() >= WIDE_SCREEN_PX
         pair = self.side_by_side and wide and view in ("anterior", "posterior")
         # Ticked but too narrow: say so on the box rather than silently hide the other view.
@@ -284,3 +399,76 @@ class CanvasPanel(QWidget):
 
     def visible_views(self) -> list[str]:
         return [v for v, w in self.views.items() if w.isVisible()]
+
+    # -- detail views ------------------------------------------------------------------------
+    def _on_detail_chosen(self, index: int) -> None:
+        view = self.detail_box.itemData(index)
+        if view:
+            self.show_view(view)
+        elif is_detail_view(self.current):
+            self.go_back()
+
+    def go_back(self) -> None:
+        """Return from a detail view to the body view it was opened from."""
+        if is_detail_view(self.current):
+            self.show_view(back_view(self.atlas, self.current, self.came_from))
+
+    def open_detail(self, detail: str, from_view: str) -> None:
+        """Open ``detail`` as enlarged from body view ``from_view`` (Back returns there)."""
+        self.came_from = from_view
+        self.show_view(detail)
+
+    def detail_at(self, view: str, x: float, y: float) -> str | None:
+        """The detail view that enlarges the region under (x, y) of body view ``view``, if any."""
+        if not self.detail_views or is_detail_view(view):
+            return None
+        if self._index is None:
+            from dn_bodymap.atlas.locate import AtlasIndex
+
+            self._index = AtlasIndex(self.atlas)
+        hit = self._index.locate(view, x, y)
+        return opens_detail(self.atlas, view, hit.region.id if hit.region else None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseMove:
+            for v in VIEWS:
+                widget = self.views[v]
+                if watched is widget.viewport():
+                    self._offer_enlarge(v, event.position().toPoint())
+                    break
+        elif (
+            event.type() == QEvent.Type.Leave and self.enlarge_button.isVisible() and not self._over_button()
+        ):
+            self.enlarge_button.hide()  # leaving towards the button keeps it, elsewhere hides it
+        return super().eventFilter(watched, event)
+
+    def _over_button(self) -> bool:
+        local = self.enlarge_button.mapFromGlobal(QCursor.pos())
+        return self.enlarge_button.rect().contains(local)
+
+    def _offer_enlarge(self, view: str, pos: QPoint) -> None:
+        widget = self.views[view]
+        scene_pos = widget.mapToScene(pos)
+        detail = self.detail_at(view, scene_pos.x(), scene_pos.y())
+        if detail is None:
+            self.enlarge_button.hide()
+            self._enlarge_target = None
+            return
+        self._enlarge_target = (detail, view)
+        meta = self.atlas.view_meta.get(detail)
+        label = meta.label if meta else DETAIL_SHORT.get(detail, detail)
+        self.enlarge_button.setText(f"Enlarge: {DETAIL_SHORT.get(detail, label)}")
+        self.enlarge_button.setToolTip(f"Open the enlarged view: {label}")
+        self.enlarge_button.setParent(widget)
+        self.enlarge_button.adjustSize()
+        at = pos + ENLARGE_OFFSET
+        at.setX(min(at.x(), max(0, widget.width() - self.enlarge_button.width() - 2)))
+        at.setY(min(at.y(), max(0, widget.height() - self.enlarge_button.height() - 2)))
+        self.enlarge_button.move(at)
+        self.enlarge_button.show()
+        self.enlarge_button.raise_()
+
+    def _on_enlarge(self) -> None:
+        if self._enlarge_target is not None:
+            detail, body = self._enlarge_target
+            self.open_detail(detail, body)

@@ -45,17 +45,12 @@ from dn_bodymap.charting.editing.annotate import (
     note_anchor,
     note_text,
 )
-from dn_bodymap.charting.editing.sketch import (
-    SketchError,
-    brush_area,
-    erase,
-    from_record,
-    lasso_area,
-    merge,
-    to_record,
-)
+from dn_bodymap.charting.editing.session import DraftHeldElsewhere
+from dn_bodymap.charting.editing.sketch import SketchError, StrokeOutcome, from_record
+from dn_bodymap.charting.errors import NotFoundError
 from dn_bodymap.charting.records import Annotation, HazardAcknowledgement, Mark, PainArea, Session
 from dn_bodymap.charting.repository import Repository
+from dn_bodymap.gui.session.sketch_worker import SketchWorker, StrokeInputs, StrokeJob
 from dn_bodymap.safety.assess import Assessment
 from dn_bodymap.safety.levels import label
 from dn_bodymap.safety.session import SessionReview
@@ -89,6 +84,7 @@ class SessionController(QObject):
     message = Signal(str)  # a plain sentence for the status bar
     refused = Signal(str)  # an action that could not be done, with why
     depthWarning = Signal(str, str)  # mark id, the warning stored with it
+    editableChanged = Signal(bool)  # whether this workstation may edit the session now (the core says)
 
     def __init__(
         self,
@@ -119,7 +115,11 @@ class SessionController(QObject):
         self.pain_quality = "ache"
         self.brush_width = 14.0
         self.linked_mark: str | None = None
+        # A finished stroke's geometry runs off the UI thread; its outcome comes back as a command.
+        self.sketches = SketchWorker(self._stroke_inputs, self._apply_stroke, self)
+        self.sketches.pendingChanged.connect(self._on_strokes_pending)
         self._labels: dict[tuple[str | None, str], str] = {}  # (muscle, side) → label, for the lists
+        self._editable: bool | None = None  # as last announced by ``editableChanged``
 
     # -- reading ----------------------------------------------------------------------------
     @property
@@ -129,6 +129,64 @@ class SessionController(QObject):
     @property
     def is_signed(self) -> bool:
         return str(self.session.status) == "signed"
+
+    def edit_refusal(self) -> str | None:
+        """Why the core would refuse an edit now, as a sentence; None when this workstation may
+        edit. The core decides (``EditingSession.edit_refusal``: signed, or another room's lease);
+        the screen only shows it."""
+        refusal = self.editing.edit_refusal()
+        if refusal is None:
+            return None
+        if isinstance(refusal, DraftHeldElsewhere):
+            return f"This draft is {refusal}: read-only here until you take it over or it is released."
+        return "This session is signed. Start a new session or add an addendum."
+
+    def can_edit(self) -> bool:
+        return self.editing.can_edit()
+
+    def refresh_editable(self) -> None:
+        """Ask the core again (after a sync round, a take-over, a released lease) and tell the
+        screen when the answer changed."""
+        try:
+            editable = self.can_edit()
+        except NotFoundError:  # erased or voided in another room: the window closes the screen
+            return
+        if editable != self._editable:
+            self._editable = editable
+            self.editableChanged.emit(editable)
+
+    def gone(self) -> str | None:
+        """After a sync round applied another workstation's records: why this session can no longer
+        be shown (its patient erased, or the draft voided, there), as one sentence; else None."""
+        try:
+            session = self.repo.get_session(self.session_id, include_deleted=True)  # type: ignore[arg-type]
+        except NotFoundError:
+            return "This patient's record was erased on another workstation; the session was closed."
+        if session.voided_at is not None:
+            return "This draft was voided on another workstation; the session was closed."
+        return None
+
+    def reload_from_store(self) -> None:
+        """Another workstation's records were applied here: read the session's records again."""
+        self.editing.model.invalidate()
+        self.refresh_editable()
+
+    def abandon(self) -> None:
+        """The session is gone from the store: nothing drawn or queued can be saved into it."""
+        self.sketches.cancel()
+        self.pending.clear()
+        self.retry_timer.stop()
+
+    def leave(self) -> bool:
+        """The session screen is about to go (another session, the patient list, closing): apply
+        every stroke still being worked out first, so nothing drawn is lost. True when all were."""
+        if not self.sketches.busy:
+            return True
+        self.saveStateChanged.emit("Saving the drawing…", True)
+        done = self.sketches.flush()
+        if not done:
+            self.refused.emit("The last drawing is still being saved; try again in a moment.")
+        return done
 
     # The session's records come from the editing session's in-memory model, kept in step by each
     # command's changes: a click does not list and decode the whole session again.
@@ -241,6 +299,9 @@ class SessionController(QObject):
                 return False
         except SessionLockedError as exc:
             self.refused.emit(str(exc))
+            return False
+        except NotFoundError:  # voided here, or erased in another room, while a stroke was worked out
+            self.refused.emit("Not saved: this session is no longer in the records (voided or erased).")
             return False
         except ValidationError as exc:
             self.refused.emit(str(exc))
@@ -439,65 +500,68 @@ class SessionController(QObject):
         return self._execute(UpdateSession(before, after, text), initiator, mergeable=True)
 
     def finish_stroke(self, view: str, tool: str, points: list[tuple[float, float]]) -> bool:
-        if self.is_signed:
-            self.refused.emit("This session is signed. Start a new session or add an addendum.")
+        """Queue a finished stroke (True) or refuse it at once (False). Its geometry is worked out
+        on a worker thread and applied in drawing order; ``sketches.settled`` says how it ended."""
+        refusal = self.edit_refusal()
+        if refusal is not None:
+            self.refused.emit(refusal)
             return False
-        figure = self.atlas.view(view).silhouette
-        try:
-            if tool == "eraser":
-                return self._erase(view, brush_area(points, self.brush_width, figure))
-            geom = (
-                brush_area(points, self.brush_width, figure)
-                if tool == "brush"
-                else lasso_area(points, figure)
-            )
-        except SketchError as exc:
-            self.message.emit(str(exc))
-            return False
-        try:
-            command = self._area_command(view, geom)
-        except SketchError as exc:  # a merged or new outline the core refuses: say why, keep the record
-            self.message.emit(str(exc))
-            return False
-        return self._execute(command)
-
-    def _area_command(self, view: str, geom) -> Command:
-        """Merge into an existing area of the same quality that the stroke touches (one area per
-        patch), else a new area; ``to_record`` may refuse an outline too complex to keep."""
-        for area in self.pain_areas():
-            if area.view == view and str(area.quality) == self.pain_quality:
-                existing = from_record(area.geometry)
-                if existing.intersects(geom):
-                    after = dataclasses.replace(area, geometry=to_record(merge(existing, geom)))
-                    return UpdatePainArea(area, after, "Extend pain area")
-        area = PainArea(
-            session_id=self.session_id,
-            view=view,
-            geometry=to_record(geom),
-            atlas_version=self.atlas.version,
-            quality=self.pain_quality,
-            mark_id=self.linked_mark,
+        job = StrokeJob(
+            view, tool, tuple(points), float(self.brush_width), self.pain_quality, self.linked_mark
         )
-        return AddPainArea(area)
+        self.sketches.submit(job)
+        return True
 
-    def _erase(self, view: str, eraser) -> bool:
-        """One eraser stroke is one undo step, however many areas it touches."""
-        parts: list[Command] = []
-        for area in self.pain_areas():
-            if area.view != view:
-                continue
-            existing = from_record(area.geometry)
-            if not existing.intersects(eraser):
-                continue
-            rest = erase(existing, eraser)
-            if rest.is_empty or rest.area < 4.0:
-                parts.append(DeletePainArea(area, "Erase pain area"))
-            else:
-                parts.append(
-                    UpdatePainArea(area, dataclasses.replace(area, geometry=to_record(rest)), "Erase")
-                )
+    def _on_strokes_pending(self, jobs: tuple[StrokeJob, ...]) -> None:
+        if jobs:
+            self.saveStateChanged.emit("Saving the drawing…", True)
+        elif not self.pending:  # a refused drawing changed nothing: what was saved still is
+            self.saveStateChanged.emit("All changes saved", True)
+
+    def _stroke_inputs(self, job: StrokeJob) -> StrokeInputs:
+        """The areas a stroke may touch, read when its turn comes: the eraser, every area of the
+        view; a brush or lasso, those of its quality (one area per patch of one quality)."""
+        areas = tuple(
+            a
+            for a in self.pain_areas()
+            if a.view == job.view and (job.tool == "eraser" or str(a.quality) == job.quality)
+        )
+        return StrokeInputs(self.atlas.view(job.view).silhouette, areas)
+
+    def _apply_stroke(self, job: StrokeJob, inputs: StrokeInputs, outcome: object) -> bool | None:
+        """On the UI thread: the worker's outcome as one editing command (one undo step)."""
+        if isinstance(outcome, SketchError):  # the core refused the drawing: say why, keep the record
+            self.message.emit(str(outcome))
+            return False
+        if isinstance(outcome, BaseException):
+            raise outcome
+        if self._stroke_inputs(job) != inputs:
+            return None  # the areas changed while it was worked out: plan it again
+        assert isinstance(outcome, StrokeOutcome)
+        by_id = {a.id: a for a in inputs.areas}
+        if outcome.extend is not None:
+            area = by_id[outcome.extend[0]]
+            after = dataclasses.replace(area, geometry=outcome.extend[1])
+            return self._execute(UpdatePainArea(area, after, "Extend pain area"))
+        if outcome.new is not None:
+            area = PainArea(
+                session_id=self.session_id,
+                view=job.view,
+                geometry=outcome.new,
+                atlas_version=self.atlas.version,
+                quality=job.quality,
+                mark_id=job.linked_mark,
+            )
+            return self._execute(AddPainArea(area))
+        parts: list[Command] = [
+            DeletePainArea(by_id[area_id], "Erase pain area")
+            if rest is None
+            else UpdatePainArea(by_id[area_id], dataclasses.replace(by_id[area_id], geometry=rest), "Erase")
+            for area_id, rest in outcome.erased
+        ]
         if not parts:
             return False
+        # One eraser stroke is one undo step, however many areas it touches.
         return self._execute(parts[0] if len(parts) == 1 else Macro(parts, "Erase"))
 
     def delete_area(self, area_id: str) -> bool:
@@ -614,15 +678,14 @@ class SessionController(QObject):
             self.message.emit(declined)
 
     def sign(self, signed_by: str) -> bool:
-        if self.pending:
+        if self.pending or self.sketches.busy:
             self.refused.emit("Some changes are not saved yet; the session can be signed once they are.")
             return False
         try:
-            self.repo.sign_session(self.session_id, signed_by)  # type: ignore[arg-type]
+            self.editing.sign(signed_by)
         except Exception as exc:
             self.refused.emit(f"Could not sign: {exc}")
             return False
-        self.editing.clear_history()
         self.changed.emit(Changes(session=True), None)
         self.saveStateChanged.emit("Signed and saved", True)
         return True

@@ -140,6 +140,7 @@ class SessionHeader(QWidget):
         c.changed.connect(
             lambda changes, initiator: self.refresh() if changes.session and initiator is not self else None
         )
+        c.editableChanged.connect(lambda _: self.refresh())  # a lease taken, taken over or released
 
     def _save_consent(self) -> None:
         from dn_bodymap.charting.records import Consent
@@ -164,7 +165,14 @@ class SessionHeader(QWidget):
         patient = self.controller.repo.get_patient(s.patient_id)
         self.title.setText(f"{patient.display_name} — {local_text(s.started_at)}")
         signed = str(s.status) == "signed"
-        self.status.setText(f"Signed by {s.signed_by} at {local_text(s.signed_at)}" if signed else "Draft")
+        # Read-only whenever the core would refuse an edit: signed, or held by another room's lease.
+        refusal = None if signed else self.controller.edit_refusal()
+        read_only = signed or refusal is not None
+        self.status.setText(
+            f"Signed by {s.signed_by} at {local_text(s.signed_at)}"
+            if signed
+            else (f"Draft. {refusal}" if refusal else "Draft")
+        )
         self.clinician.setText(f"Clinician: {s.clinician}")
         if not signed and self.controller.clinician and self.controller.clinician != s.clinician:
             self.clinician.setText(
@@ -191,7 +199,9 @@ class SessionHeader(QWidget):
         keep = (self.title, self.status, self.clinician, self.screening_label, self.entries_box)
         for w in self.findChildren(QWidget):
             if w not in keep and not self.entries_box.isAncestorOf(w):
-                w.setEnabled(not signed)
+                w.setEnabled(not read_only)
+        # After signing, a delayed event is a dated entry; on a draft it is an edit like any other.
+        self.adverse_button.setEnabled(signed or not read_only)
         self.sign_button.setVisible(not signed)
         self.addendum_button.setVisible(signed)
         self.refresh_entries()

@@ -235,7 +235,7 @@ class MarkInspector(QWidget):
         mark: Mark | None = None
         if mark_id is not None:
             try:
-                mark = self.controller.repo.get_mark(mark_id)
+                mark = self.controller.mark(mark_id)  # the session model's copy: no store read
             except Exception:
                 mark = None
         self.mark_id = mark.id if mark else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
@@ -59,6 +61,53 @@ class MarksList(QListWidget):
                             self.takeItem(self.row(item))
                         self.insertItem(index, item)
             self._order = order
+        finally:
+            self._blocking = False
+
+    def update_rows(
+        self, changed: dict[str, tuple[str, str | None] | None], order: Callable[[], list[str]]
+    ) -> None:
+        """Touch only the rows named: ``changed`` maps a mark id to (text, level), or to None for a
+        row to remove. New rows go at the end when ``order`` (all ids, called only when needed)
+        ends with them, the usual case; otherwise into their place. O(changed) rows touched."""
+        current = self.current_mark()
+        self._blocking = True
+        try:
+            added: list[str] = []
+            for mark_id, row in changed.items():
+                item = self._items.get(mark_id)
+                if row is None:
+                    if item is not None:
+                        self.takeItem(self.row(item))
+                        del self._items[mark_id], self._shown[mark_id]
+                        self._order.remove(mark_id)
+                        if current == mark_id:
+                            self.setCurrentRow(-1)
+                    continue
+                if item is None:
+                    item = self._items[mark_id] = QListWidgetItem()
+                    item.setData(Qt.ItemDataRole.UserRole, mark_id)
+                    added.append(mark_id)
+                if self._shown.get(mark_id) != row:
+                    _show(item, *row)
+                    self._shown[mark_id] = row
+            if not added:
+                return
+            wanted = order()
+            if wanted[len(wanted) - len(added) :] == added and len(wanted) == len(self._order) + len(added):
+                for mark_id in added:
+                    self.addItem(self._items[mark_id])
+                self._order.extend(added)
+                return
+            for index, mark_id in enumerate(wanted):  # a row back in its place (undo)
+                item = self._items.get(mark_id)
+                if item is None:  # not a row of this list (the caller names every new row)
+                    continue
+                if self.item(index) is not item:
+                    if item.listWidget() is self:
+                        self.takeItem(self.row(item))
+                    self.insertItem(index, item)
+            self._order = [m for m in wanted if m in self._items]
         finally:
             self._blocking = False
 

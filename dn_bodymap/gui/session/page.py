@@ -3,6 +3,8 @@ suggestions on the right. It refreshes only what each change touched (CONVENTION
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -14,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dn_bodymap.atlas.model import VIEWS
 from dn_bodymap.charting.editing import Changes
 from dn_bodymap.charting.editing.sketch import from_record
 from dn_bodymap.charting.records import Mark
@@ -25,6 +26,7 @@ from dn_bodymap.gui.session.header_panel import SessionHeader
 from dn_bodymap.gui.session.inspector import MarkInspector
 from dn_bodymap.gui.session.marks_list import MarksList
 from dn_bodymap.gui.session.referral_panel import ReferralPanel
+from dn_bodymap.gui.session.sketch_worker import PendingStrokeOverlay
 from dn_bodymap.safety.levels import rank
 
 
@@ -45,6 +47,8 @@ class SessionPage(QWidget):
         self.controller = controller
         self.referral_index = referral_index
         self._overlay_records: dict[str, Mark] = {}  # faded previous-session marks, by id
+        self._mark_levels: dict[str, str] | None = None  # acknowledged hazard level per mark, as shown
+        self._selection_shown: str | None = None  # the mark the last canvas selection showed
         self.header = SessionHeader(controller)
         self.canvas = CanvasPanel(controller.atlas, options_factory)
         self.marks_list = MarksList()
@@ -120,10 +124,13 @@ class SessionPage(QWidget):
         self.header.addendum_button.clicked.connect(self.addendumRequested)
         self.header.adverse_button.clicked.connect(self.adverseEventRequested)
         controller.changed.connect(self._on_changed)
+        controller.editableChanged.connect(lambda _: self._sync_session())  # another room's lease
+        self.pending_strokes = PendingStrokeOverlay(self.canvas.views, controller.sketches, self)
         self.reload()
 
     # -- refresh -------------------------------------------------------------------------------
     def reload(self) -> None:
+        self._mark_levels = None
         for scene in self.canvas.scenes.values():
             for mark_id in list(scene.marks):
                 scene.remove_mark(mark_id)
@@ -138,7 +145,7 @@ class SessionPage(QWidget):
 
     def _on_changed(self, changes: Changes, initiator) -> None:
         if changes.marks or changes.acknowledgements:
-            self._sync_marks(changes.marks if not changes.acknowledgements else None)
+            self._sync_marks(changes.marks, levels_changed=changes.acknowledgements)
         if changes.pain_areas:
             self._sync_areas(changes.pain_areas)
         if changes.annotations:
@@ -153,36 +160,53 @@ class SessionPage(QWidget):
                 levels[ack.mark_id] = str(ack.level)
         return levels
 
-    def _sync_marks(self, ids) -> None:
-        marks = {m.id: m for m in self.controller.marks()}
-        levels = self._levels()
-        for view, scene in self.canvas.scenes.items():
-            targets = (
-                ids if ids is not None else set(scene.marks) | {m for m in marks if marks[m].view == view}
+    def _sync_marks(self, ids: Iterable[str] | None, levels_changed: bool = False) -> None:
+        """Bring the canvas and the list in step with the marks named (None: every mark). With
+        ``levels_changed`` (acknowledgements changed) the marks whose hazard level moved are
+        added, so a click among 2,000 marks touches its own item and row, not every one."""
+        marks = self.controller.editing.model.marks_by_id
+        if ids is None or levels_changed or self._mark_levels is None:
+            levels = self._levels()
+            moved = (
+                {
+                    m
+                    for m in levels.keys() | self._mark_levels.keys()
+                    if levels.get(m) != self._mark_levels.get(m)
+                }
+                if self._mark_levels is not None
+                else set()
             )
-            for mark_id in targets:
-                mark = marks.get(mark_id)
-                if mark is None or str(mark.view) != view:
+            self._mark_levels = levels
+        else:
+            moved = set()
+        levels = self._mark_levels
+        full = ids is None
+        targets: set[str] = set(marks) if full else set(ids) | moved  # type: ignore[arg-type]
+        if full:
+            for scene in self.canvas.scenes.values():
+                targets |= set(scene.marks)
+        rows: dict[str, tuple[str, str | None] | None] = {}
+        for mark_id in targets:
+            mark = marks.get(mark_id)
+            view = str(mark.view) if mark is not None else None
+            for name, scene in self.canvas.scenes.items():
+                if name != view and mark_id in scene.marks:
                     scene.remove_mark(mark_id)
-                else:
-                    scene.upsert_mark(
-                        mark.id,
-                        mark.x,
-                        mark.y,
-                        self.controller.mark_label(mark),
-                        levels.get(mark.id),
-                        str(mark.activity) != "latent",
-                    )
+            if mark is None:
+                rows[mark_id] = None
+                continue
+            label = self.controller.mark_label(mark)
+            scene = self.canvas.scenes.get(view)  # type: ignore[arg-type]
+            if scene is not None:
+                scene.upsert_mark(
+                    mark.id, mark.x, mark.y, label, levels.get(mark.id), str(mark.activity) != "latent"
+                )
+            rows[mark_id] = (f"{label} · {view.replace('_', ' ')}", levels.get(mark.id))  # type: ignore[union-attr]
         self._sync_session_rules()
-        rows = [
-            (
-                m.id,
-                f"{self.controller.mark_label(m)} · {str(m.view).replace('_', ' ')}",
-                levels.get(m.id),
-            )
-            for m in marks.values()
-        ]
-        self.marks_list.set_rows(rows)
+        if full:
+            self.marks_list.set_rows([(m, *rows[m]) for m in marks])  # type: ignore[misc]
+        else:
+            self.marks_list.update_rows(rows, lambda: list(marks))
         if self.inspector.mark_id and self.inspector.mark_id not in marks:
             self.inspector.show_mark(None)
 
@@ -241,9 +265,11 @@ class SessionPage(QWidget):
             self.signed_banner.setText(
                 f"Signed by {s.signed_by}. This note is read-only; add an addendum for later changes."
             )
+        editable = not signed and self.controller.can_edit()  # the core decides (signed, leases)
         for view in self.canvas.views.values():
-            view.setInteractive(not signed)
-        self.canvas.toolbar.setEnabled(not signed)
+            view.setInteractive(editable)
+        self.canvas.toolbar.setEnabled(editable)
+        self.inspector.setEnabled(signed or editable)  # signed: the inspector disables its own fields
 
     # -- input ---------------------------------------------------------------------------------
     def _on_view_place_requested(self, view: str, x: float, y: float) -> None:
@@ -300,6 +326,7 @@ class SessionPage(QWidget):
         if selected:
             self.marks_list.select_mark(selected[0].mark_id)
             self.inspector.show_mark(selected[0].mark_id)
+            self._selection_shown = selected[0].mark_id
         elif any(isinstance(i, ArrowItem | NoteItem) for i in items):
             self.inspector.show_mark(None)
 
@@ -307,7 +334,7 @@ class SessionPage(QWidget):
         self.select_mark(mark_id)
 
     def select_mark(self, mark_id: str) -> None:
-        mark = next((m for m in self.controller.marks() if m.id == mark_id), None)
+        mark = self.controller.editing.model.mark(mark_id)
         if mark is None:
             return
         view = str(mark.view)
@@ -318,10 +345,12 @@ class SessionPage(QWidget):
             scene.clearSelection()
             scene.blockSignals(False)
         item = self.canvas.scenes[view].marks.get(mark_id)
+        self._selection_shown = None
         if item is not None:
-            item.setSelected(True)
-        self.marks_list.select_mark(mark_id)
-        self.inspector.show_mark(mark_id)
+            item.setSelected(True)  # the scene's selection handler shows it in the list and inspector
+        if self._selection_shown != mark_id:
+            self.marks_list.select_mark(mark_id)
+            self.inspector.show_mark(mark_id)
 
     def delete_selected(self) -> None:
         if self.inspector.mark_id:
@@ -340,7 +369,7 @@ class SessionPage(QWidget):
         """marks: [(view, x, y, label[, mark])], areas: [(view, geometry, quality)] of the last
         session. A mark given with its record can be taken over from the canvas."""
         self._overlay_records = {row[4].id: row[4] for row in marks if len(row) > 4}
-        for view in VIEWS:
+        for view in self.canvas.scenes:  # body and detail views
             self.canvas.scenes[view].set_overlay(
                 [(x, y, label, rest[0].id if rest else None) for v, x, y, label, *rest in marks if v == view],
                 [(g, q) for v, g, q in areas if v == view],

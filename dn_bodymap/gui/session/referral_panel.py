@@ -158,7 +158,7 @@ class ReferralPanel(QWidget):
             self.toggle_pattern(*pattern)
 
     def _mark_pattern(self, mark_id: str) -> tuple[str, str] | None:
-        mark = next((m for m in self.controller.marks() if m.id == mark_id), None)
+        mark = self.controller.editing.model.mark(mark_id)  # by id: no pass over every mark
         if mark is None or not mark.trigger_point_id:
             return None
         return mark.trigger_point_id, str(mark.side)

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dn_bodymap.gui.screen_fit import resize_within_screen
+
 
 def _questions():
     from dn_bodymap.safety.screening import QUESTIONS
@@ -24,7 +26,6 @@ class ScreeningDialog(QDialog):
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Screening before dry needling")
-        self.resize(620, 640)
         self.session = session
         answers = dict(session.screening_answers or {})
         self.boxes: dict[str, QCheckBox] = {}
@@ -42,6 +43,7 @@ class ScreeningDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
+        self.scroll = scroll
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.reason = QLineEdit(str(answers.get("override_reason", "") or ""))
@@ -60,6 +62,13 @@ class ScreeningDialog(QDialog):
         layout.addWidget(self.reason)
         layout.addWidget(buttons)
         self._update()
+        # Wide enough for the longest question (a check box does not wrap): at 620 px the bleeding
+        # and immune questions were cut off behind a sideways scroll bar.
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        margins = layout.contentsMargins().left() + layout.contentsMargins().right()
+        resize_within_screen(
+            self, max(620, inner.sizeHint().width() + bar + 2 * scroll.frameWidth() + margins), 640
+        )
 
     def answers(self) -> dict[str, object]:
         out: dict[str, object] = {qid: box.isChecked() for qid, box in self.boxes.items()}

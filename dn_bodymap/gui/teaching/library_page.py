@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dn_bodymap.atlas.model import VIEWS, Atlas, Side
+from dn_bodymap.atlas.model import VIEWS, Atlas, Side, is_detail_view
 from dn_bodymap.atlas.trigger_points import Library, TriggerPoint
 from dn_bodymap.charting.referral.suggest import ReferralIndex
 from dn_bodymap.gui.teaching.compare import CompareList
@@ -149,12 +149,28 @@ class LibraryPage(QWidget):
             self.muscles_box.addItem(text, mode)
         self.muscles_box.currentIndexChanged.connect(lambda _: self._apply_muscles_mode())
         bar.addWidget(self.muscles_box)
-        self.views = {v: PatternView(atlas, library, v) for v in VIEWS}
-        self.view_titles = {v: QLabel(VIEW_LABELS[v]) for v in VIEWS}
+        # Reverse lookup on the body, or on one detail view (heel, fingertips, teeth).
+        self.lookup_views_box = QComboBox()
+        self.lookup_views_box.setAccessibleName("Where to draw the pain")
+        self.lookup_views_box.setToolTip("Draw the pain on the body views or on an enlarged detail view")
+        self.lookup_views_box.addItem("The body", None)
+        for detail in atlas.detail_views():
+            meta = atlas.view_meta.get(detail)
+            self.lookup_views_box.addItem(meta.label if meta else detail, detail)
+        self.lookup_views_box.currentIndexChanged.connect(lambda _: self._update_figures())
+        self.lookup_views_box.setVisible(False)
+        bar.addWidget(self.lookup_views_box)
+        # The body views, then the detail views whose data loaded (shown for points located there).
+        self.views = {v: PatternView(atlas, library, v) for v in (*VIEWS, *atlas.detail_views())}
+        self.view_titles = {
+            v: QLabel(VIEW_LABELS.get(v) or (atlas.view_meta[v].label if v in atlas.view_meta else v))
+            for v in self.views
+        }
         figures = QHBoxLayout()
         figures.setSpacing(4)
+        self._figures = figures
         self.view_columns: dict[str, QWidget] = {}
-        for v in VIEWS:
+        for v in self.views:
             column = QWidget()
             cv = QVBoxLayout(column)
             cv.setContentsMargins(0, 0, 0, 0)
@@ -314,6 +330,7 @@ class LibraryPage(QWidget):
         self.point_box.setEnabled(mode == "pattern")
         for view in self.views.values():
             view.set_outline_enabled(mode == "lookup")
+        self.lookup_views_box.setVisible(mode == "lookup" and self.lookup_views_box.count() > 1)
         hints = {
             "pattern": "Choose a muscle. Solid: essential zone; hatched: spillover; ringed dot: "
             "trigger point.",
@@ -377,8 +394,15 @@ class LibraryPage(QWidget):
 
     def _choose_visible_views(self, specs: list[PatternSpec]) -> None:
         """Show the views where the pattern or the chosen muscle lies; all four for a lookup."""
-        if self.mode == "lookup" or not specs:
-            wanted = set(VIEWS) if self.mode == "lookup" else {"anterior", "posterior"}
+        if self.mode == "lookup":
+            chosen = self.lookup_views_box.currentData()
+            wanted = {chosen} if chosen else set(VIEWS)
+            for v, column in self.view_columns.items():
+                column.setVisible(v in wanted)
+            self._figures.invalidate()
+            return
+        if not specs:
+            wanted = {"anterior", "posterior"}
         else:
             wanted = {v for v, view in self.views.items() if view.shows_anything()}
             if self.mode == "pattern" and self.muscle:
@@ -391,8 +415,20 @@ class LibraryPage(QWidget):
                     )
                 }
             wanted = wanted or {"anterior", "posterior"}
+        # A detail view joins only for a point located on it (the soles for quadratus plantae, not
+        # for soleus, whose heel zone the soles repeat).
+        located = {
+            loc.view
+            for tid, side, _ in specs
+            if (tp := self.library.instances.get((tid, Side(side)))) is not None
+            for loc in tp.locations
+        }
+        wanted = {v for v in wanted if not is_detail_view(v) or v in located}
         for v, column in self.view_columns.items():
             column.setVisible(v in wanted)
+        # Hiding columns of a page not yet shown leaves the row's cached minimum at all ten views
+        # (~1860 px), and the main window grew to it on first showing the Library: recompute it.
+        self._figures.invalidate()
 
     def visible_views(self) -> list[str]:
         return [v for v, c in self.view_columns.items() if not c.isHidden()]

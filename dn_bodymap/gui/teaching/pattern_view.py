@@ -100,7 +100,7 @@ class PatternView(QWidget):
         return self._mode
 
     def set_view(self, view: str) -> None:
-        if view not in VIEWS:
+        if view not in VIEWS and view not in self.atlas.views:  # a detail view with data
             raise ValueError(f"unknown view {view!r}")
         self._view = view
         self._update_accessible_name()

@@ -1,0 +1,112 @@
+"""Navigation to the detail views in the session canvas: the drop-down lists the views whose data
+loaded, the "Enlarge" button appears beside the cursor over a region a detail view enlarges (and
+not elsewhere), one click on it opens the detail view, "Back" returns, and a plain click on the
+heel still places a mark."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QLayout
+
+from dn_bodymap.atlas.model import Side
+
+
+@pytest.fixture
+def canvas(qtbot):
+    from dn_bodymap.atlas.loader import default_atlas
+    from dn_bodymap.gui.session.canvas_panel import CanvasPanel
+    from dn_bodymap.render.style import LIGHT
+    from dn_bodymap.render.view_painter import RenderOptions
+
+    panel = CanvasPanel(default_atlas(), lambda layers: RenderOptions(layers=layers, palette=LIGHT))
+    qtbot.addWidget(panel)
+    panel.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+    panel.show()
+    panel.resize(1000, 800)
+    qtbot.waitUntil(lambda: panel.width() == 1000)
+    return panel
+
+
+def _viewport_point(canvas, view: str, x: float, y: float) -> QPoint:
+    return canvas.views[view].mapFromScene(QPointF(x, y))
+
+
+def _heel(canvas) -> tuple[float, float]:
+    region = next(
+        r for r in canvas.atlas.view("posterior").regions if r.id == "heel" and r.side is Side.RIGHT
+    )
+    return region.anchor
+
+
+def test_the_detail_list_is_built_from_the_atlas(canvas):
+    items = [canvas.detail_box.itemData(i) for i in range(canvas.detail_box.count())]
+    assert items[0] is None
+    assert items[1:] == list(canvas.atlas.detail_views())
+    assert "plantar" in items
+    assert set(canvas.scenes) == {*canvas.atlas.views}
+
+
+def test_choosing_a_detail_view_shows_it_with_a_way_back(canvas, qtbot):
+    canvas.show_view("lateral_right")
+    canvas.detail_box.setCurrentIndex(canvas.detail_box.findData("plantar"))
+    canvas.detail_box.activated.emit(canvas.detail_box.currentIndex())
+    assert canvas.current == "plantar"
+    assert canvas.visible_views() == ["plantar"]
+    assert canvas.views["plantar"].isVisibleTo(canvas)  # inside the canvas, not a window of its own
+    assert canvas.back_button.isVisible()
+    assert "Right side" in canvas.back_button.text()
+    assert not any(b.isChecked() for b in canvas.view_buttons.buttons())
+    qtbot.mouseClick(canvas.back_button, Qt.MouseButton.LeftButton)
+    assert canvas.current == "lateral_right"
+    assert not canvas.back_button.isVisible()
+    assert canvas.detail_box.currentIndex() == 0
+
+
+def test_hovering_the_heel_offers_the_soles_and_the_button_opens_them(canvas, qtbot):
+    canvas.show_view("posterior")
+    x, y = _heel(canvas)
+    pos = _viewport_point(canvas, "posterior", x, y)
+    qtbot.mouseMove(canvas.views["posterior"].viewport(), pos)
+    qtbot.waitUntil(canvas.enlarge_button.isVisible)
+    assert "Soles" in canvas.enlarge_button.text()
+    # beside the cursor, never under it: the click that places a mark stays the canvas's
+    button_rect = canvas.enlarge_button.geometry()
+    assert not button_rect.contains(
+        canvas.views["posterior"].viewport().mapTo(canvas.views["posterior"], pos)
+    )
+    qtbot.mouseClick(canvas.enlarge_button, Qt.MouseButton.LeftButton)
+    assert canvas.current == "plantar"
+    assert "Back" in canvas.back_button.text()
+    canvas.go_back()
+    assert canvas.current == "posterior"
+
+
+def test_no_offer_away_from_the_feet(canvas, qtbot):
+    canvas.show_view("posterior")
+    lumbar = next(r for r in canvas.atlas.view("posterior").regions if r.id == "lumbar")
+    pos = _viewport_point(canvas, "posterior", *lumbar.anchor)
+    qtbot.mouseMove(canvas.views["posterior"].viewport(), pos)
+    assert canvas.detail_at("posterior", *lumbar.anchor) is None
+    assert not canvas.enlarge_button.isVisible()
+
+
+def test_a_click_on_the_heel_still_places_a_mark(canvas, qtbot):
+    canvas.show_view("posterior")
+    x, y = _heel(canvas)
+    pos = _viewport_point(canvas, "posterior", x, y)
+    viewport = canvas.views["posterior"].viewport()
+    qtbot.mouseMove(viewport, pos)
+    with qtbot.waitSignal(canvas.views["posterior"].placeRequested) as placed:
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    assert placed.args[0] == "posterior"
+    assert canvas.current == "posterior"
+
+
+def test_marks_can_be_placed_on_the_plantar_view(canvas, qtbot):
+    canvas.show_view("plantar")
+    heel = next(r for r in canvas.atlas.view("plantar").regions if r.id == "plantar_heel_pad")
+    pos = _viewport_point(canvas, "plantar", *heel.anchor)
+    with qtbot.waitSignal(canvas.views["plantar"].placeRequested) as placed:
+        qtbot.mouseClick(canvas.views["plantar"].viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert placed.args[0] == "plantar"

@@ -1,0 +1,111 @@
+"""The patient list is painted before the atlas, the session screen and the Teaching menu load;
+they load right after it, one step at a time (gui/app.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dn_bodymap.atlas.loader import cache_file
+
+BUILD = r"""
+import sys
+from dn_bodymap.charting.records import Clinician
+from dn_bodymap.store import open_store
+from dn_bodymap.store.demo import fill_demo
+
+with open_store(sys.argv[1], backups=False) as repo:
+    repo.set_clinician(Clinician(name="Demo Clinician Robin Hale"))
+    fill_demo(repo)
+    print(repo.list_sessions()[0].session.id)
+"""
+CHILD = r"""
+import json, sys
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication([])
+QSettings("dn-bodymap", "dn-bodymap").setValue("last_session", sys.argv[2])
+HEAVY = ("shapely", "numpy", "dn_bodymap.atlas.model", "dn_bodymap.gui.session.page",
+         "dn_bodymap.gui.teaching.teaching_menu")
+report = {}
+
+def window():
+    from dn_bodymap.gui.main_window import MainWindow
+    return next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+
+def first_turn():
+    w = window()
+    report["at_first_paint"] = sorted(m for m in HEAVY if m in sys.modules)
+    report["atlas_loaded"] = not callable(w._atlas)
+    report["on_session"] = w.controller is not None
+    report["rows"] = w.patients.patients.count()
+    QTimer.singleShot(0, wait_for_warm_up)
+
+def wait_for_warm_up():
+    w = window()
+    if w._teaching_menu is None or "dn_bodymap.gui.session.page" not in sys.modules:
+        QTimer.singleShot(20, wait_for_warm_up)
+        return
+    report["after"] = sorted(m for m in HEAVY if m in sys.modules)
+    report["teaching_built"] = w._teaching_menu is not None
+    report["menus"] = [a.text() for a in w.menuBar().actions()]
+    report["f5"] = any(a.shortcut().toString() == "F5" for a in w._teaching_menu.actions())
+    print(json.dumps(report))
+    app.quit()
+
+QTimer.singleShot(0, first_turn)
+QTimer.singleShot(120_000, app.quit)  # a failure ends the child (no report) instead of hanging it
+import dn_bodymap.gui.app as gui_app
+gui_app.install_excepthook = lambda app: None  # an error is a traceback on stderr, not a modal box
+gui_app.run_app(db=sys.argv[1])
+"""
+
+
+def _start(tmp_path: Path, reopen_last: bool = False) -> dict:
+    """Builds a demo database (with its own settings and audit key), then starts the app on it."""
+    path = tmp_path / "records.db"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
+    env.pop("DN_BODYMAP_DB", None)
+    env.setdefault("DN_BODYMAP_CACHE", str(cache_file("x").parent))  # the atlas as already built
+    built = subprocess.run(
+        [sys.executable, "-c", BUILD, str(path)], capture_output=True, text=True, env=env, check=True
+    )
+    last_session = built.stdout.strip().splitlines()[-1] if reopen_last else ""
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path), last_session],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_patient_list_is_painted_before_the_atlas_and_session_screen_load(tmp_path: Path) -> None:
+    report = _start(tmp_path)
+    assert report["rows"] > 0 and not report["on_session"]
+    assert not report["atlas_loaded"]
+    assert not {"dn_bodymap.gui.session.page", "dn_bodymap.gui.teaching.teaching_menu"} & set(
+        report["at_first_paint"]
+    )
+    assert set(report["after"]) >= {"shapely", "dn_bodymap.atlas.model", "dn_bodymap.gui.session.page"}
+    assert report["teaching_built"] and report["f5"]
+    assert report["menus"].index("&Teaching") == report["menus"].index("&Help") - 1
+
+
+def test_no_geometry_library_is_imported_before_the_patient_list(tmp_path: Path) -> None:
+    """shapely and numpy cost more than the whole first screen; nothing on it needs them."""
+    report = _start(tmp_path)
+    assert not {"shapely", "numpy", "dn_bodymap.atlas.model"} & set(report["at_first_paint"])
+
+
+def test_reopening_the_last_session_loads_what_it_needs_first(tmp_path: Path) -> None:
+    report = _start(tmp_path, reopen_last=True)
+    assert report["on_session"] and report["atlas_loaded"]
+    assert "dn_bodymap.gui.session.page" in report["at_first_paint"]
