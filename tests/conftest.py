@@ -2,10 +2,17 @@
 and no property test depends on the machine's speed."""
 
 import os
+import tempfile
 
 from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Each test session gets its own user data folder (the writers' identity locks live there, keyed by
+# device and inode). Two sessions side by side on one machine shared it, and a temporary database of
+# one could reuse the inode of a file the other had just replaced while still holding its lock:
+# a spurious "in use" in the other session. It also keeps the suite out of the user's own folder.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="dn-bodymap-test-data-")
 
 # Hypothesis's default 200 ms deadline and its "too slow" health check measure the machine, not the
 # code: on a busy 2-core CI box they failed correct geometry tests. A test that must be fast says so

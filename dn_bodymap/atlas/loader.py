@@ -12,6 +12,7 @@ import os
 import pickle
 import tempfile
 import tomllib
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -128,25 +129,40 @@ def cache_file(fingerprint: str) -> Path:
     return base / f"atlas-{fingerprint}.pickle"
 
 
+#: Cache files start with this tag and a CRC-32 of the pickle that follows: a torn or foreign file
+#: is recognised before ``pickle`` reads it (unpickling arbitrary bytes can fail inside the
+#: interpreter, e.g. a bytearray freed while a view of it is still exported).
+CACHE_TAG = b"dn-bodymap cache 1\n"
+
+
 def read_cached(path: Path, kind: type):
     """The object pickled at ``path`` if it is a ``kind``; None for a missing, stale or torn file."""
-    if not path.exists():
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(CACHE_TAG) + 4
+    if len(data) <= head or not data.startswith(CACHE_TAG):
+        return None
+    payload = memoryview(data)[head:]
+    if zlib.crc32(payload) != int.from_bytes(data[len(CACHE_TAG) : head], "big"):
         return None
     try:
-        with path.open("rb") as fh:
-            cached = pickle.load(fh)
-    except Exception:  # a torn or incompatible cache file is simply rebuilt
+        cached = pickle.loads(payload)
+    except Exception:  # an incompatible cache file (another version's classes) is simply rebuilt
         return None
     return cached if isinstance(cached, kind) else None
 
 
 def write_cached(path: Path, value: object) -> None:
     """Pickle to a temporary file, then rename: a reader never sees half a cache file."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(CACHE_TAG + zlib.crc32(payload).to_bytes(4, "big"))
+            fh.write(payload)
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only cache folder only costs speed

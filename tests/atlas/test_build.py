@@ -1,12 +1,12 @@
 """The engine on a tiny synthetic atlas: mirroring, sides, clipping, partition, caching."""
 
-import pickle
-
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dn_bodymap.atlas.build import AtlasDataError
-from dn_bodymap.atlas.loader import assets_fingerprint, cache_file, load_atlas
-from dn_bodymap.atlas.model import Side, side_of_x
+from dn_bodymap.atlas.loader import assets_fingerprint, cache_file, load_atlas, read_cached
+from dn_bodymap.atlas.model import Atlas, Side, side_of_x
 from dn_bodymap.atlas.validate import partition_error
 
 
@@ -71,8 +71,7 @@ def test_cache_is_used_and_keyed_on_content(mini_root, monkeypatch, tmp_path):
     first = load_atlas(mini_root)
     path = cache_file(assets_fingerprint(mini_root))
     assert path.exists()
-    with path.open("rb") as fh:
-        assert pickle.load(fh).version == first.version
+    assert read_cached(path, Atlas).version == first.version
     (mini_root / "atlas.toml").write_text('version = "test-2"\n')
     assert load_atlas(mini_root).version == "test-2"
 
@@ -111,3 +110,22 @@ def test_broken_data_is_reported_by_name(mini_root, monkeypatch, tmp_path, write
     write_tree(mini_root, {rel: text})
     with pytest.raises(AtlasDataError, match=message):
         load_atlas(mini_root, use_cache=False)
+
+
+@settings(max_examples=40)
+@given(flip=st.integers(0, 10_000), data=st.binary(max_size=64))
+def test_a_damaged_cache_file_never_reaches_pickle(tmp_path_factory, flip, data):
+    """A flipped byte or foreign bytes fail the checksum and are read as "no cache"; unpickling
+    arbitrary bytes is never tried (it can fail inside the interpreter, not just raise)."""
+    from dn_bodymap.atlas import loader
+
+    path = tmp_path_factory.mktemp("cache") / "atlas-x.pickle"
+    loader.write_cached(path, {"value": list(range(500))})
+    whole = path.read_bytes()
+    assert loader.read_cached(path, dict) == {"value": list(range(500))}
+    damaged = bytearray(whole)
+    damaged[flip % len(damaged)] ^= 0x01
+    path.write_bytes(bytes(damaged))
+    assert loader.read_cached(path, dict) is None
+    path.write_bytes(data)
+    assert loader.read_cached(path, dict) is None
