@@ -4,6 +4,7 @@ and no property test depends on the machine's speed."""
 import os
 import tempfile
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -21,3 +22,16 @@ settings.register_profile(
     "dn-bodymap", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
 settings.load_profile("dn-bodymap")
+
+
+@pytest.fixture(autouse=True)
+def _no_passphrase_asker_leaks_out_of_a_test():
+    """The passphrase asker is process-wide (store/key_source.py): a test that starts the app
+    installs the GUI's modal dialog, and a later test meeting an encrypted-looking file would then
+    block on a dialog nobody answers. Each test leaves the asker as it found it."""
+    from dn_bodymap.store import key_source
+
+    previous = key_source.set_asker(None)
+    key_source.set_asker(previous)
+    yield
+    key_source.set_asker(previous)

@@ -8,6 +8,7 @@ asset or a new version of this code always rebuilds.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import tempfile
@@ -133,35 +134,110 @@ def cache_file(fingerprint: str) -> Path:
 #: is recognised before ``pickle`` reads it (unpickling arbitrary bytes can fail inside the
 #: interpreter, e.g. a bytearray freed while a view of it is still exported).
 CACHE_TAG = b"dn-bodymap cache 1\n"
+#: The atlas's file: the pickle with each shape replaced by its index, then every shape's WKB, decoded in
+#: one vectorised ``shapely.from_wkb`` (the atlas's 2,500 shapes one by one cost twice as long, issue #14).
+SPLIT_TAG = b"dn-bodymap cache 2\n"
+
+
+class _ShapePickler(pickle.Pickler):
+    """Pickles shapely geometries by reference: each distinct object once, in ``shapes``."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.shapes: list[Any] = []
+        self._index: dict[int, int] = {}
+
+    def persistent_id(self, obj: Any) -> int | None:
+        if not type(obj).__module__.startswith("shapely.geometry"):
+            return None
+        found = self._index.get(id(obj))  # ``shapes`` keeps the object alive: ids stay unique
+        if found is None:
+            found = self._index[id(obj)] = len(self.shapes)
+            self.shapes.append(obj)
+        return found
+
+
+class _ShapeUnpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, shapes: Any) -> None:
+        super().__init__(file)
+        self._shapes = shapes
+
+    def persistent_load(self, pid: Any) -> Any:
+        return self._shapes[int(pid)]
+
+
+def _dumps_split(value: object) -> bytes:
+    import shapely
+
+    buffer = io.BytesIO()
+    pickler = _ShapePickler(buffer)
+    pickler.dump(value)
+    wkb = shapely.to_wkb(pickler.shapes, include_srid=True).tolist() if pickler.shapes else []
+    return pickle.dumps((buffer.getvalue(), wkb), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _loads_split(payload: memoryview) -> object:
+    skeleton, wkb = pickle.loads(payload)
+    if wkb:
+        import shapely
+
+        shapes = shapely.from_wkb(wkb)
+    else:
+        shapes = []
+    return _ShapeUnpickler(io.BytesIO(skeleton), shapes).load()
 
 
 def read_cached(path: Path, kind: type):
     """The object pickled at ``path`` if it is a ``kind``; None for a missing, stale or torn file."""
+    found = _read_checked(path, kind)
+    return None if found is None else found[0]
+
+
+def _read_checked(path: Path, kind: type) -> tuple[Any, str] | None:
+    """(object, identity of the bytes read: CRC-32 and length) or None, as ``read_cached``."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    head = len(CACHE_TAG) + 4
-    if len(data) <= head or not data.startswith(CACHE_TAG):
+    tag = SPLIT_TAG if data.startswith(SPLIT_TAG) else CACHE_TAG
+    head = len(tag) + 4
+    if len(data) <= head or not data.startswith(tag):
         return None
     payload = memoryview(data)[head:]
-    if zlib.crc32(payload) != int.from_bytes(data[len(CACHE_TAG) : head], "big"):
+    crc = zlib.crc32(payload)
+    if crc != int.from_bytes(data[len(tag) : head], "big"):
         return None
     try:
-        cached = pickle.loads(payload)
+        cached = _loads_split(payload) if tag is SPLIT_TAG else pickle.loads(payload)
     except Exception:  # an incompatible cache file (another version's classes) is simply rebuilt
         return None
-    return cached if isinstance(cached, kind) else None
+    return (cached, f"{crc:08x}-{len(payload)}") if isinstance(cached, kind) else None
 
 
-def write_cached(path: Path, value: object) -> None:
-    """Pickle to a temporary file, then rename: a reader never sees half a cache file."""
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+#: id(atlas) → (atlas, identity) for atlases read from the cache file: the identity names exactly the
+#: shapes read (the file's key and the CRC and length of its bytes), so what is derived from them
+#: (render/prepared.py's painter paths and tones) can be keyed by it instead of hashing every shape.
+_identities: dict[int, tuple[Atlas, str]] = {}
+
+
+def atlas_identity(atlas: Atlas) -> str | None:
+    """The identity of an atlas this process read from the cache file; None for any other atlas."""
+    hit = _identities.get(id(atlas))
+    return hit[1] if hit is not None and hit[0] is atlas else None
+
+
+def write_cached(path: Path, value: object, split_shapes: bool = False) -> None:
+    """Pickle to a temporary file, then rename: a reader never sees half a cache file. With
+    ``split_shapes`` the shapes are stored apart, as WKB (``SPLIT_TAG``; ``read_cached`` reads both)."""
+    if split_shapes:
+        payload, tag = _dumps_split(value), SPLIT_TAG
+    else:
+        payload, tag = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), CACHE_TAG
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(CACHE_TAG + zlib.crc32(payload).to_bytes(4, "big"))
+            fh.write(tag + zlib.crc32(payload).to_bytes(4, "big"))
             fh.write(payload)
         os.replace(tmp, path)
     except OSError:
@@ -170,13 +246,18 @@ def write_cached(path: Path, value: object) -> None:
 
 def load_atlas(root: Path | None = None, use_cache: bool = True) -> Atlas:
     """The atlas from ``root`` (default: the packaged assets), from cache when possible."""
-    path = cache_file(assets_fingerprint(root))
-    cached = read_cached(path, Atlas) if use_cache else None
-    if cached is not None:
+    fingerprint = assets_fingerprint(root)
+    path = cache_file(fingerprint)
+    found = _read_checked(path, Atlas) if use_cache else None
+    if found is not None:
+        cached, read = found
+        if len(_identities) >= 4:  # a process uses one atlas; tests read many: keep few alive
+            _identities.clear()
+        _identities[id(cached)] = (cached, f"{fingerprint}-{read}")
         return cached
     atlas = build_atlas(read_tables(root))
     if use_cache:
-        write_cached(path, atlas)
+        write_cached(path, atlas, split_shapes=True)
     return atlas
 
 

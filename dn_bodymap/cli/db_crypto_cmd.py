@@ -1,4 +1,5 @@
-"""``db encrypt`` / ``db decrypt``: encryption at rest of the record database and its backups.
+"""``db encrypt`` / ``db decrypt`` / ``db rekey``: encryption at rest of the record database and its
+backups.
 
 The passphrase comes from ``DN_BODYMAP_PASSPHRASE`` (scripts) or a hidden prompt at a terminal;
 every other command that meets an encrypted database asks the same way (the prompt is installed
@@ -39,6 +40,21 @@ def register_db_actions(db_sub: argparse._SubParsersAction) -> None:
         "decrypt", help="write the database and its backups in the clear again (asks the passphrase)"
     )
     decrypt.set_defaults(handler=_decrypt)
+    rekey = db_sub.add_parser(
+        "rekey",
+        help="change the passphrase of the encrypted database and its backups",
+        description="Encrypt the database and every backup with a new passphrase. The current one is "
+        "read from DN_BODYMAP_PASSPHRASE, the system keyring or a prompt; the new one from "
+        "DN_BODYMAP_NEW_PASSPHRASE or asked twice at the terminal. Afterwards the old passphrase opens "
+        "none of them. Interrupted, it leaves every file readable with the old or the new passphrase; "
+        "run it again to finish.",
+    )
+    rekey.add_argument(
+        "--remember",
+        action="store_true",
+        help="keep the new passphrase in the system keyring (a passphrase kept there is always updated)",
+    )
+    rekey.set_defaults(handler=_rekey)
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -50,11 +66,14 @@ def _db_path(args: argparse.Namespace) -> Path:
     return path
 
 
-def _new_passphrase() -> str:
+def _new_passphrase(env: str | None = None) -> str:
+    """From ``env`` (default: the passphrase variable) or asked twice at a terminal."""
+    import os
+
     from dn_bodymap.store import key_source
     from dn_bodymap.store.encryption_convert import check_new_passphrase
 
-    given = key_source.env_passphrase()
+    given = os.environ.get(env or key_source.PASSPHRASE_ENV) or None
     if given is None and sys.stdin.isatty() and sys.stderr.isatty():
         import getpass
 
@@ -78,6 +97,22 @@ def _decrypt(args: argparse.Namespace) -> int:
 
     done = decrypt_database(_db_path(args))
     print(f"decrypted {done.path} and {done.backups} backup(s); they are readable without a passphrase")
+    return 0
+
+
+def _rekey(args: argparse.Namespace) -> int:
+    from dn_bodymap.store import key_source
+    from dn_bodymap.store.encryption import looks_encrypted
+    from dn_bodymap.store.encryption_convert import rekey_database
+
+    path = _db_path(args)
+    if looks_encrypted(path):
+        unlock_for_command(path)  # the current passphrase first: a wrong one is told before the new is asked
+    done = rekey_database(path, _new_passphrase(key_source.NEW_PASSPHRASE_ENV), remember=args.remember)
+    print(
+        f"changed the passphrase of {done.path} and {done.backups} backup(s); the old passphrase no longer "
+        "opens them"
+    )
     return 0
 
 

@@ -1,9 +1,13 @@
 """The one place that wires the record store into the running application.
 
-Start-up shows the patient list first (issue #14): the atlas, the trigger-point library, the
-referral index, the Teaching menu and the session screen's modules are loaded just after the list
-is painted, one step per turn of the event loop, or earlier when the window needs one of them
-(reopening the last session loads what the session needs before the first paint).
+Start-up shows the patient list first (issue #14). On a database the writer would open unchanged
+(store/first_screen.py), the list is painted from a read-only connection and the writer (sqlite-utils,
+migrations, the identity lock, the chain-end check) opens in the first turn of the event loop after
+that paint, before anything else; then come the backup, clinic sync and idle lock menus, the
+read-only reason, the background backup and the records check, then the atlas, the trigger-point
+library, the referral index, the Teaching menu and the session screen's modules, one step per turn
+of the event loop (earlier when the window needs one of them; reopening the last session opens the
+writer and loads what the session needs first).
 """
 
 from __future__ import annotations
@@ -15,17 +19,31 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
+
+from dn_bodymap.gui import qt_import_hook
+
+qt_import_hook.install()  # before the window's modules load: PySide reads each one's source
 
 log = logging.getLogger("dn_bodymap")
+
+
+class StartAborted(BaseException):
+    """The writer could not open after the first paint; its message was shown and the app exits.
+
+    A BaseException, so that no "Not saved" handler (``except Exception``) reports it a second time."""
 
 
 def install_excepthook(app: QApplication) -> None:
     """An unexpected error is logged in full and shown as one plain sentence, never a traceback."""
 
     def hook(exc_type, exc, tb) -> None:
+        if issubclass(exc_type, StartAborted):
+            return
         log.error("unexpected error", exc_info=(exc_type, exc, tb))
         text = "".join(traceback.format_exception_only(exc_type, exc)).strip()
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Something went wrong",
@@ -38,11 +56,9 @@ def install_excepthook(app: QApplication) -> None:
 
 
 def open_repository(db: str | None, demo: bool):
-    from dn_bodymap.store import open_store, resolve_db_path
+    from dn_bodymap.store import open_store
 
-    path = resolve_db_path(db)
-    if demo and db is None:
-        path = path.with_name("demo-records.db")
+    path = database_path(db, demo)
     fresh = not path.exists()
     from dn_bodymap.gui.passphrase_dialog import install_passphrase_asker
 
@@ -56,10 +72,35 @@ def open_repository(db: str | None, demo: bool):
     return repo, path
 
 
+def database_path(db: str | None, demo: bool) -> Path:
+    from dn_bodymap.store import resolve_db_path
+
+    path = resolve_db_path(db)
+    return path.with_name("demo-records.db") if demo and db is None else path
+
+
+def first_screen_store(db: str | None, demo: bool, settings: QSettings, open_writer: Callable[[], object]):
+    """A read-only store to paint the patient list from, or None: the writer opens first (another
+    file than store/first_screen.py allows, an empty ``--db``, or a session to reopen)."""
+    if str(settings.value("last_session", "") or ""):
+        return None  # the session screen writes from its first paint
+    try:
+        path = database_path(db, demo)
+    except Exception:  # the writer's path gives the message
+        return None
+    from dn_bodymap.store.first_screen import open_first_screen
+
+    return open_first_screen(path, open_writer)
+
+
+def cannot_open(exc: Exception) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(None, "Cannot open the records", str(exc))
+
+
 def run_app(db: str | None = None, demo: bool = False) -> int:
-    from dn_bodymap.gui.main_window import MainWindow
     from dn_bodymap.gui.theme import apply_palette
-    from dn_bodymap.store import StoreError
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("dn-bodymap")
@@ -67,25 +108,97 @@ def run_app(db: str | None = None, demo: bool = False) -> int:
     install_excepthook(app)
     settings = QSettings("dn-bodymap", "dn-bodymap")
     apply_palette(app, settings.value("dark", False, type=bool))
-    try:
-        repo, path = open_repository(db, demo)
-    except StoreError as exc:
-        QMessageBox.critical(None, "Cannot open the records", str(exc))
+    start = Start(db, demo, settings)
+    if start.window is None:
         return 2
-    window = MainWindow(repo, _atlas, _library, _referral_index, settings)  # each loaded on first use
-    window.setWindowTitle(f"dn-bodymap — {Path(path).name}")
-    if not window.reopen_last():
-        window.show_patients()
-    window.show()
-    from dn_bodymap.gui.backups_dialog import after_first_paint, finish_backups
-
-    after_first_paint(window)  # the read-only reason, and a backup off the path to the first paint
-    warm_up_after_first_paint(window, warm_up_steps(window))
     try:
-        return app.exec()
+        code = app.exec()
     finally:
+        start.finish()
+    return 2 if start.aborted else code
+
+
+class Start:
+    """The window on its database: shown (``window``; None when the records cannot be opened, after
+    the message), with the writer opened before it or, on the first screen's store, just after its
+    first paint (then ``first`` is that store). ``finish()`` once the event loop is over."""
+
+    def __init__(self, db: str | None, demo: bool, settings: QSettings) -> None:
+        from dn_bodymap.gui.main_window import MainWindow
+        from dn_bodymap.store.errors import StoreError
+
+        self.db, self.demo = db, demo
+        self.aborted = False
+        self.window: MainWindow | None = None
+        self.first = first_screen_store(db, demo, settings, self.open_writer)
+        if self.first is None:
+            try:
+                repo, path = open_repository(db, demo)
+            except StoreError as exc:
+                cannot_open(exc)
+                return
+        else:
+            repo, path = self.first, self.first.path
+        # The atlas, the library and the referral index load on first use.
+        window = MainWindow(repo, _atlas, _library, _referral_index, settings, defer=True)
+        self.window = window
+        window.setWindowTitle(f"dn-bodymap — {Path(path).name}")
+        if not window.reopen_last():
+            window.show_patients()
+        window.show()
+        warm_up_after_first_paint(window, [self.after_first_paint, *warm_up_steps(window)])
+
+    def open_writer(self):
+        """Just after the first paint, or at the first use of anything but the first screen's reads
+        (a click handled before that step): the same opening, message and exit code as when the
+        writer opens before the window."""
+        from dn_bodymap.store.errors import StoreError
+
+        try:
+            repo, _ = open_repository(self.db, self.demo)
+        except StoreError as exc:
+            self.aborted = True
+            if self.window is not None:
+                self.window.hide()
+            cannot_open(exc)
+            self.exit_app(2)
+            raise StartAborted(str(exc)) from exc
+        return repo
+
+    @staticmethod
+    def exit_app(code: int) -> None:
+        QApplication.exit(code)  # the event loop returns ``code`` from ``run_app``
+
+    def after_first_paint(self) -> None:
+        """The first step after the first paint: the writer (StartAborted ends the steps), then
+        what the first screen does not show."""
+        if self.first is not None:
+            self.window.use_repository(self.first.take_writer())
+        finish_start(self.window)
+
+    def finish(self) -> None:
+        from dn_bodymap.gui.backups_dialog import finish_backups
+
+        window, first = self.window, self.first
+        if window is None:
+            return
+        if first is not None and first.writer is None:
+            first.close()  # the writer never opened (closed at once, or refused): nothing was written
+            return
+        if first is not None and window.repo is first:
+            window.use_repository(first.writer)
         finish_backups(window)
-        repo.close()
+        window.repo.close()
+
+
+def finish_start(window) -> None:
+    """With the writer open: what the window builds after the first paint (the backup, clinic sync
+    and idle lock menus), then the read-only reason, a backup and the records check in the
+    background."""
+    from dn_bodymap.gui.backups_dialog import after_first_paint
+
+    window.finish_start()
+    after_first_paint(window)  # starts the backup worker finish_start made
 
 
 def _atlas():
@@ -132,24 +245,29 @@ def warm_up_steps(window) -> list[Callable[[], object]]:
 
 
 class _FirstPaint(QObject):
-    """Calls ``then`` once, after the first paint of any widget of ``window``."""
+    """Calls ``then`` once, after the first paint of ``window``.
+
+    A filter on the window alone (its own paint comes first, its children are painted in the same
+    pass): an application-wide Python filter is handed every object's events, and converting an
+    object of a class PySide does not wrap (Qt's animation timer) makes it create every lazily
+    loaded class of QtCore, QtGui and QtWidgets — ~110 enum classes, ~40 ms before the first paint."""
 
     def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
         super().__init__(window)
         self._window, self._then = window, then
-        QApplication.instance().installEventFilter(self)
-        QTimer.singleShot(2000, self._fire)  # no paint (a minimised start): warm up anyway
+        window.installEventFilter(self)
+        QTimer.singleShot(2000, self._fire)  # no paint (a minimised start): go on anyway
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) and obj.window() is self._window:
-            QTimer.singleShot(0, self._fire)  # after this paint has been delivered
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self._fire)  # after this paint (and its children's) is delivered
         return False
 
     def _fire(self) -> None:
         if self._then is None:
             return
         then, self._then = self._then, None
-        QApplication.instance().removeEventFilter(self)
+        self._window.removeEventFilter(self)
         then()
 
 
@@ -164,6 +282,9 @@ def warm_up_after_first_paint(window: QWidget, steps: list[Callable[[], object]]
         step = pending.pop(0)
         try:
             step()
+        except StartAborted:
+            pending.clear()  # the app is closing
+            return
         except Exception:
             log.exception("loading after start-up failed")
         QTimer.singleShot(0, next_step)

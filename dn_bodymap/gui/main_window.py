@@ -11,25 +11,32 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
-from dn_bodymap.charting.records import Clinician, Session
-from dn_bodymap.charting.repository import Repository
 from dn_bodymap.gui.patients.page import PatientsPage
-from dn_bodymap.gui.patients.patient_dialog import PatientDialog
 from dn_bodymap.gui.screen_fit import resize_within_screen
 from dn_bodymap.gui.theme import apply_palette
-from dn_bodymap.render.style import DARK, LIGHT
 
-if TYPE_CHECKING:  # the atlas and the session screen load when first needed (issue #14: start-up)
+if TYPE_CHECKING:  # the atlas, the session screen and the record model load when first needed (#14)
     from dn_bodymap.atlas.locate import AtlasIndex
     from dn_bodymap.atlas.model import Atlas
+    from dn_bodymap.charting.records import Clinician
+    from dn_bodymap.charting.repository import Repository
     from dn_bodymap.gui.session.controller import SessionController
     from dn_bodymap.gui.session.page import SessionPage
     from dn_bodymap.render.view_painter import RenderOptions
+
+
+def __getattr__(name: str):
+    """``PatientDialog`` loads when first used (its date field and combo boxes are not on the first
+    screen); ``main_window.PatientDialog`` still names it."""
+    if name == "PatientDialog":
+        from dn_bodymap.gui.patients.patient_dialog import PatientDialog
+
+        return PatientDialog
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class MainWindow(QMainWindow):
@@ -42,7 +49,12 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         clinician: str | None = None,
         parent: QWidget | None = None,
+        *,
+        defer: bool = False,
     ) -> None:
+        """``defer``: the backup, clinic sync and idle lock menus (and the idle lock's application-wide
+        input filter) are built by ``finish_start``, which gui/app.py calls just after the first paint
+        (issue #14); ``repo`` may then be store/first_screen.py's read-only store (``use_repository``)."""
         super().__init__(parent)
         self.repo = repo
         self._atlas = atlas  # or the function that loads it: the patient list shows without it
@@ -53,6 +65,8 @@ class MainWindow(QMainWindow):
         # Who writes the record belongs to the database (File → Clinician…), never the OS login.
         self.profile: Clinician | None = repo.get_clinician()
         if self.profile is None and clinician:
+            from dn_bodymap.charting.records import Clinician
+
             self.profile = repo.set_clinician(Clinician(name=clinician))
         self.dark = self.settings.value("dark", False, type=bool)
         self.setWindowTitle("dn-bodymap")
@@ -64,14 +78,15 @@ class MainWindow(QMainWindow):
         self.session_page: SessionPage | None = None
         self.controller: SessionController | None = None
         self.library_page = None  # the Library screen, built when first shown
+        self._idle_lock = None
         self.save_label = QLabel("Ready")
         self.save_label.setAccessibleName("Save status")
         self.clinician_label = QLabel()
         self.clinician_label.setAccessibleName("Clinician")
         self.statusBar().addPermanentWidget(self.clinician_label)
         self.statusBar().addPermanentWidget(self.save_label)
-        self._build_actions()
-        self._show_clinician()
+        self._build_actions(defer)
+        self._show_clinician(tooltip=not defer)  # the first screen's profile is read as stored
         if self.profile is None:  # first start on this database: ask once, after the window shows
             QTimer.singleShot(0, self.first_start)
         self.patients.newPatient.connect(self.create_patient)
@@ -92,14 +107,16 @@ class MainWindow(QMainWindow):
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         act = QAction(text, self)
         if shortcut is not None:
-            act.setShortcut(QKeySequence(shortcut))
+            # The same as setShortcut(); that overload makes PySide create its ``Qt`` namespace (~90 enum
+            # classes, ~40 ms) before the first paint (issue #14: start-up).
+            act.setShortcuts([QKeySequence(shortcut)])
         if tip:
             act.setToolTip(tip)
             act.setStatusTip(tip)
         act.triggered.connect(slot)
         return act
 
-    def _build_actions(self) -> None:
+    def _build_actions(self, defer: bool = False) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.new_patient_action = self._action("New patient…", self.create_patient, "Ctrl+Shift+N")
@@ -133,20 +150,24 @@ class MainWindow(QMainWindow):
                 self.clinic_action,
             ]
         )
-        from dn_bodymap.gui.report_actions import install_report_actions
+        from dn_bodymap.gui.report_menu import install_report_actions
 
         install_report_actions(self, file_menu)  # Export PDF… and Print… of the current session
-        from dn_bodymap.gui.backups_dialog import install_backups
-
-        install_backups(self, file_menu)  # File → Backups…, and the background backup worker
-        from dn_bodymap.gui.sync_status import install_clinic_sync
-
-        install_clinic_sync(self, file_menu)  # File → Clinic server…, background sync and its status
-        from dn_bodymap.gui.idle_lock import install_idle_lock
-
-        install_idle_lock(self, file_menu)  # File → Idle lock…: hide the records after idle minutes
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("Quit", self.close, QKeySequence.StandardKey.Quit))
+        self._file_menu = file_menu
+        self._file_tail = [file_menu.addSeparator()]
+        self.quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
+        file_menu.addAction(self.quit_action)
+        self._file_tail.append(self.quit_action)
+        # File → Backups…, Clinic server…, Idle lock… and Lock now go before the separator
+        # (``finish_start``); until then Lock now's key is held by a stand-in, so Ctrl+Shift+L locks
+        # from the first paint (the others have no key).
+        self._started = False
+        self._lock_now_stand_in: QAction | None = None
+        if defer:
+            self._lock_now_stand_in = self._action("Lock now", self._lock_now, "Ctrl+Shift+L")
+            self.addAction(self._lock_now_stand_in)
+        else:
+            self.finish_start()
         edit = bar.addMenu("&Edit")
         self.undo_action = self._action("Undo", self.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action("Redo", self.redo, QKeySequence.StandardKey.Redo)
@@ -191,6 +212,59 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("Chart legend…", self.show_legend))
         help_menu.addAction(self._action("About dn-bodymap", self.about))
 
+    def finish_start(self) -> None:
+        """What the first screen does not show, built once just after the first paint (gui/app.py,
+        with the writer open) or on first use: File → Backups… and the background backup worker,
+        Clinic server… and background sync, Idle lock… and Lock now with the idle lock's
+        application-wide input filter (their modules and that filter cost ~60 ms before the list
+        could show: issue #14). The menu ends up as a window built at once would have it."""
+        if self._started:
+            return
+        self._started = True
+        from dn_bodymap.gui.backups_dialog import install_backups
+        from dn_bodymap.gui.idle_lock import install_idle_lock
+        from dn_bodymap.gui.sync_status import install_clinic_sync
+
+        for action in self._file_tail:
+            self._file_menu.removeAction(action)
+        install_backups(self, self._file_menu)  # File → Backups…, and the background backup worker
+        install_clinic_sync(self, self._file_menu)  # File → Clinic server…, background sync, its status
+        install_idle_lock(self, self._file_menu)  # sets ``self.idle_lock``
+        self._file_menu.addActions(self._file_tail)
+        if self._lock_now_stand_in is not None:
+            self.removeAction(self._lock_now_stand_in)  # one action per key, or neither fires
+            self._lock_now_stand_in.deleteLater()
+            self._lock_now_stand_in = None
+
+    @property
+    def idle_lock(self):
+        """Hides the records after idle minutes (gui/idle_lock.py); built by ``finish_start``."""
+        if self._idle_lock is None:
+            self.finish_start()
+        return self._idle_lock
+
+    @idle_lock.setter
+    def idle_lock(self, lock) -> None:
+        self._idle_lock = lock
+
+    def _lock_now(self) -> None:
+        self.idle_lock.lock()
+
+    def use_repository(self, repo: Repository) -> None:
+        """The writer, once open after the first paint (gui/app.py), replaces the read-only store
+        the first screen was painted from, everywhere the window handed it out."""
+        self.repo = repo
+        self.patients.repo = repo
+        self.profile = repo.get_clinician()
+        self._show_clinician()
+        backup = getattr(self, "background_backup", None)
+        if backup is not None:
+            backup.repo = repo
+        sync = getattr(self, "clinic_sync", None)
+        if sync is not None:
+            sync.repo = repo
+            sync.reconfigure()
+
     def _update_actions(self) -> None:
         in_session = self.controller is not None and self.stack.currentWidget() is self.session_page
         signed = in_session and self.controller.is_signed
@@ -223,6 +297,13 @@ class MainWindow(QMainWindow):
             self._teaching_menu = TeachingMenu(self, self.atlas, self.library)
             self.menuBar().insertMenu(self.help_menu.menuAction(), self._teaching_menu)
         return self._teaching_menu
+
+    @property
+    def figure_palette(self):
+        """The figure's colours for the window's palette (render/style.py loads when first needed)."""
+        from dn_bodymap.render.style import DARK, LIGHT
+
+        return DARK if self.dark else LIGHT
 
     @property
     def atlas(self) -> Atlas:
@@ -277,7 +358,7 @@ class MainWindow(QMainWindow):
                 self.referral_index or default_referral_index(),
                 parent=self,
             )
-            self.library_page.set_palette(DARK if self.dark else LIGHT)
+            self.library_page.set_palette(self.figure_palette)
             self.library_page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
             self.stack.addWidget(self.library_page)
         self.leave_session()
@@ -287,6 +368,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def create_patient(self) -> None:
+        from dn_bodymap.gui.patients.patient_dialog import PatientDialog
+
         dialog = PatientDialog(parent=self)
         if dialog.exec() and dialog.result_patient is not None:
             self._save(lambda: self.repo.add_patient(dialog.result_patient))
@@ -294,6 +377,8 @@ class MainWindow(QMainWindow):
             self.patients.refresh(select=dialog.result_patient.id)
 
     def edit_patient(self, patient_id: str) -> None:
+        from dn_bodymap.gui.patients.patient_dialog import PatientDialog
+
         dialog = PatientDialog(self.repo.get_patient(patient_id), parent=self)
         if dialog.exec() and dialog.result_patient is not None:
             self._save(lambda: self.repo.update_patient(dialog.result_patient))
@@ -313,6 +398,8 @@ class MainWindow(QMainWindow):
             if s.session.is_signed
         ]
         previous = [s for s in signed if s.session.id == source] if source else signed
+        from dn_bodymap.charting.records import Session
+
         session = Session(patient_id=patient_id, clinician=self.clinician)
         if not self._save(lambda: self.repo.create_session(session)):
             return None
@@ -326,7 +413,7 @@ class MainWindow(QMainWindow):
         return session.id
 
     def open_session(self, session_id: str, overlay_from: str | None = None) -> None:
-        from dn_bodymap.gui.session.ack_dialog import ask_acknowledgement
+        from dn_bodymap.gui.session.ack_provider import ask_acknowledgement  # the dialog loads when asked
         from dn_bodymap.gui.session.controller import SessionController
         from dn_bodymap.gui.session.page import SessionPage
 
@@ -337,14 +424,14 @@ class MainWindow(QMainWindow):
         self.controller = SessionController(
             self.repo,
             self.atlas,
-            self.index,
-            self.library,
+            lambda: self.index,  # loaded at the first click or just after the first paint (issue #14)
+            lambda: self.library,
             session_id,
             self.clinician,
             ask_acknowledgement(self),
             self,
         )
-        self.session_page = SessionPage(self.controller, self._render_options, self.referral_index)
+        self.session_page = SessionPage(self.controller, self._render_options, lambda: self.referral_index)
         layout = self.settings.value("session_splitter")
         if layout is not None:
             self.session_page.splitter.restoreState(layout)
@@ -414,7 +501,7 @@ class MainWindow(QMainWindow):
     def _render_options(self, layers) -> RenderOptions:
         from dn_bodymap.render.view_painter import RenderOptions
 
-        return RenderOptions(layers=layers, palette=DARK if self.dark else LIGHT)
+        return RenderOptions(layers=layers, palette=self.figure_palette)
 
     # -- edit ----------------------------------------------------------------------------------
     def undo(self) -> None:
@@ -447,7 +534,7 @@ class MainWindow(QMainWindow):
         if self.session_page is not None:
             self.session_page.canvas.refresh_palette()
         if self.library_page is not None:
-            self.library_page.set_palette(DARK if self.dark else LIGHT)
+            self.library_page.set_palette(self.figure_palette)
 
     # -- session actions -----------------------------------------------------------------------
     def sign_session(self) -> None:
@@ -520,12 +607,13 @@ class MainWindow(QMainWindow):
         """The name every new entry carries: the profile's signature line."""
         return self.profile.signature if self.profile is not None else ""
 
-    def _show_clinician(self) -> None:
+    def _show_clinician(self, tooltip: bool = True) -> None:
         if self.profile is None:
             self.clinician_label.setText("No clinician set")
         else:
             self.clinician_label.setText(f"Clinician: {self.profile.name} ({self.profile.initials})")
-            self.clinician_label.setToolTip(self.profile.signature)
+            if tooltip:  # the full signature needs the record model (store/first_screen.py)
+                self.clinician_label.setToolTip(self.profile.signature)
         if self.controller is not None:
             self.controller.clinician = self.clinician
             if self.session_page is not None:
@@ -583,7 +671,7 @@ class MainWindow(QMainWindow):
     def compare_visits(self, patient_id: str) -> None:
         from dn_bodymap.gui.compare_dialog import CompareVisitsDialog
 
-        CompareVisitsDialog(self.repo, self.atlas, patient_id, DARK if self.dark else LIGHT, self).exec()
+        CompareVisitsDialog(self.repo, self.atlas, patient_id, self.figure_palette, self).exec()
 
     def save_feedback(self) -> None:
         """Ctrl+S: there is nothing to save by hand; say so rather than do nothing."""
@@ -611,6 +699,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The draft was voided; its reason is kept.", 8000)
 
     def backup_now(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         backup = getattr(self.repo, "backup_now", None)
         if backup is None:
             self.backup_action.setEnabled(False)
@@ -628,6 +718,8 @@ class MainWindow(QMainWindow):
         LegendDialog(self.dark_action.isChecked(), self).open()
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from dn_bodymap import __version__
 
         QMessageBox.about(
@@ -639,6 +731,8 @@ class MainWindow(QMainWindow):
 
     # -- feedback ------------------------------------------------------------------------------
     def _save(self, fn) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         try:
             fn()
         except ValueError as exc:
@@ -659,6 +753,8 @@ class MainWindow(QMainWindow):
         self.save_label.setToolTip(text)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         if not self.leave_session():  # a drawing is still being worked out: it would be lost
             event.ignore()
             return

@@ -3,7 +3,8 @@
 Opening has already checked the audit chain's end (store/chain_head.py): if that failed, a short
 red line goes in the status bar at once and stays, with the store's full sentence behind it. Then
 the full check (store/records_check.py: SQLite's integrity check, the whole keyed chain with every
-record's content, the backups' anchor) runs in a worker thread, off the path to the first paint;
+record's content, the backups' anchor) runs in a child process waited for by a worker thread, off
+the path to the first paint and off the window's GIL;
 when it ends the status bar says so: a passing check briefly, a problem on the same red line. The
 GUI decides nothing: it shows what the store found.
 """
@@ -17,13 +18,18 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
-from dn_bodymap.store.records_check import CheckResult, run_full_check
+from dn_bodymap.store.records_check import CheckResult
+from dn_bodymap.store.records_check import run_full_check_in_child as run_full_check
+
+# ``run_full_check`` runs the check in a child process: the walk (~45 s of Python on a clinic's
+# file) holds that process's GIL, not the window's; the worker thread here only waits for it.
 
 SHOW_PASS_MS = 8000
 
 
 class RecordsCheck(QObject):
-    """The full check in a daemon thread (it only reads, so an exit mid-check loses nothing)."""
+    """The full check in a child process, waited for by a daemon thread (it only reads, so an exit
+    mid-check loses nothing: the child stops when the app's end closes its pipe)."""
 
     finished = Signal(object)  # CheckResult
 

@@ -107,8 +107,10 @@ class ClinicSync(QObject):
     # -- configuration ------------------------------------------------------------------------
     @property
     def supported(self) -> bool:
-        """Only the SQLite store replicates (tests and tools may hand the window another)."""
-        return hasattr(self.repo, "changes_to_push")
+        """Only the SQLite store replicates (tests and tools may hand the window another). Asked of
+        the class: the read-only store the first screen is painted from would open the writer to
+        answer (store/first_screen.py); the window hands over the writer just after (``use_repository``)."""
+        return hasattr(type(self.repo), "changes_to_push")
 
     def workstation_name(self) -> str:
         return self.repo.get_setting(NAME_SETTING) or socket.gethostname()  # type: ignore[attr-defined]

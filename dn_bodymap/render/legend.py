@@ -14,8 +14,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 
 from dn_bodymap.render.style import (
+    ARROW_COLOUR,
     LEVEL_COLOURS,
     MARK_ACTIVE,
+    NOTE_BORDER,
+    NOTE_FILL,
     QUALITY_COLOURS,
     TONES,
     Palette,
@@ -35,6 +38,8 @@ class Swatch(StrEnum):
     HAZARD = "hazard"
     PAIN = "pain"
     REFERRAL = "referral"
+    ARROW = "arrow"
+    NOTE = "note"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,16 @@ def legend_entries(view: str | None = None) -> list[LegendEntry]:
                 Swatch.REFERRAL,
                 "Referral pattern of a library trigger point: the essential zone solid, the spillover "
                 "zone hatched.",
+            ),
+            LegendEntry(
+                Swatch.ARROW,
+                "Arrow: drawn by the clinician from a mark to where its pain refers (its tooltip says "
+                "which mark).",
+            ),
+            LegendEntry(
+                Swatch.NOTE,
+                "Yellow callout on a pin: a note pinned to the map; on the report a lettered tag, with "
+                "the note's text under the maps.",
             ),
         ]
     return entries
@@ -217,6 +232,33 @@ def _paint_swatch(painter: QPainter, swatch: Swatch, r: QRectF, palette: Palette
         painter.setPen(QPen(colour, 1.0))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(r)
+    elif swatch is Swatch.ARROW:
+        y = r.center().y()
+        start, tip = QPointF(r.left() + 3.0, y), QPointF(r.right() - 2.0, y)
+        head = min(9.0, r.width() * 0.3)
+        half = min(4.5, r.height() * 0.4)
+        for colour, width in ((QColor(255, 255, 255, 210), 4.0), (ARROW_COLOUR, 2.0)):
+            pen = QPen(colour, width)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawLine(start, QPointF(tip.x() - head, y))
+            painter.setBrush(QBrush(colour))
+            painter.drawPolygon(
+                QPolygonF([tip, QPointF(tip.x() - head, y - half), QPointF(tip.x() - head, y + half)])
+            )
+    elif swatch is Swatch.NOTE:
+        pin = QPointF(r.left() + 4.0, r.bottom() - 3.0)
+        box = QRectF(r.left() + 9.0, r.top() + 1.0, r.width() - 10.0, r.height() - 6.0)
+        painter.setPen(QPen(NOTE_BORDER, 1.0))
+        painter.drawLine(pin, box.bottomLeft())
+        painter.setBrush(QBrush(NOTE_FILL))
+        painter.drawRoundedRect(box, 2.0, 2.0)
+        painter.setBrush(QBrush(NOTE_BORDER))
+        painter.drawEllipse(pin, 2.2, 2.2)
+        painter.setPen(QPen(NOTE_BORDER.darker(150), 0.8))
+        for i in (1, 2):
+            line_y = box.top() + box.height() * i / 3
+            painter.drawLine(QPointF(box.left() + 3.0, line_y), QPointF(box.right() - 3.0 * i, line_y))
     elif swatch is Swatch.SIDES:
         painter.save()
         painter.setFont(sides_font(painter.font(), r.width()))

@@ -65,7 +65,7 @@ def muscle_tones(atlas: Atlas) -> dict[str, int]:
         return hit[1]
     from dn_bodymap.atlas.loader import cache_file, read_cached, write_cached
 
-    path = cache_file("tones-" + _tones_fingerprint(atlas))
+    path = cache_file("tones-" + _tones_key(atlas))
     cached = read_cached(path, dict)
     if cached is not None and set(cached) == set(atlas.muscles):
         _tones[id(atlas)] = (atlas, cached)
@@ -74,6 +74,20 @@ def muscle_tones(atlas: Atlas) -> dict[str, int]:
     write_cached(path, tones)
     _tones[id(atlas)] = (atlas, tones)
     return tones
+
+
+def _tones_key(atlas: Atlas) -> str:
+    """The tones' cache key: from the atlas's identity when it was read from the atlas cache (no
+    shape is encoded again, issue #14), else from its shapes."""
+    from dn_bodymap.atlas.loader import atlas_identity
+
+    identity = atlas_identity(atlas)
+    if identity is None:
+        return _tones_fingerprint(atlas)
+    digest = hashlib.sha256(f"{TONES_REVISION}|atlas {identity}".encode())
+    with open(__file__, "rb") as source:
+        digest.update(source.read())
+    return "a" + digest.hexdigest()[:23]
 
 
 def _tones_fingerprint(atlas: Atlas) -> str:
@@ -118,7 +132,7 @@ def prepared_view(atlas: Atlas, view_name: str) -> PreparedView:
     view = atlas.view(view_name)
     from dn_bodymap.atlas.loader import cache_file
 
-    path = cache_file("paths-" + paths_fingerprint(view))
+    path = cache_file("paths-" + _paths_key(atlas, view))
     prepared = _cached_paths(view, path)
     if prepared is None:
         prepared = _build_paths(view)
@@ -149,6 +163,25 @@ def _build_paths(view: ViewData) -> PreparedView:
         ),
         details=details,
     )
+
+
+def _paths_key(atlas: Atlas, view: ViewData) -> str:
+    """A view's paths' cache key: from the atlas's identity (``loader.atlas_identity``: the exact
+    bytes its shapes were read from) when it has one, so the first paint encodes no shape again
+    (issue #14); else from the shapes themselves (``paths_fingerprint``)."""
+    from dn_bodymap.atlas.loader import atlas_identity
+
+    identity = atlas_identity(atlas)
+    if identity is None or atlas.views.get(view.name) is not view:
+        return paths_fingerprint(view)
+    from dn_bodymap.render import paths
+
+    head = f"{PATHS_REVISION}|{FIBRE_REVISION}|{FIBRE_SPACING}|{qVersion()}|atlas {identity}|{view.name}"
+    digest = hashlib.sha256(head.encode())
+    for module in (paths.__file__, __file__):
+        with open(module, "rb") as source:
+            digest.update(source.read())
+    return "a" + digest.hexdigest()[:23]
 
 
 def paths_fingerprint(view: ViewData) -> str:

@@ -121,6 +121,10 @@ QUALITY_COLOURS: dict[str, QColor] = {
 #: A trigger-point mark: active, latent (inactive) and the ring of the selected one.
 MARK_ACTIVE = QColor("#1565c0")
 MARK_SELECTED_RING = QColor("#ffca28")
+#: Annotations: a referral arrow from a mark, and a note pinned to the map (canvas, report, key).
+ARROW_COLOUR = QColor("#ad1457")
+NOTE_FILL = QColor("#fff8c5")
+NOTE_BORDER = QColor("#b08800")
 
 
 def tendon_fill(palette: Palette, deep: bool = False) -> QColor:

@@ -26,7 +26,7 @@ from dn_bodymap.atlas.model import Atlas
 from dn_bodymap.charting.editing.sketch import from_record
 from dn_bodymap.charting.records import Annotation, PainArea
 from dn_bodymap.render.paths import polygon_path
-from dn_bodymap.render.style import LEVEL_COLOURS, MARK_ACTIVE
+from dn_bodymap.render.style import ARROW_COLOUR, LEVEL_COLOURS, MARK_ACTIVE, NOTE_BORDER, NOTE_FILL
 from dn_bodymap.render.view_painter import RenderOptions, paint_view, view_bounds
 from dn_bodymap.report.blocks import INK, MUTED
 from dn_bodymap.report.content import QUALITY_TITLES, VIEW_TITLES, ReportMark
@@ -47,9 +47,7 @@ QUALITY_FILL = {
 QUALITY_HATCH = {"sharp": (45.0,), "burning": (45.0, -45.0), "numbness_tingling": (0.0,)}
 ACTIVE = MARK_ACTIVE
 LATENT = QColor("#6b7d88")
-ARROW = QColor("#ad1457")
-NOTE_FILL = QColor("#fff8c5")
-NOTE_BORDER = QColor("#b08800")
+ARROW = ARROW_COLOUR
 MARK_RADIUS = 5.4 * PT
 CAPTION_H = 13 * PT
 LEGEND_ROW_H = 12 * PT

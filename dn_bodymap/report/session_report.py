@@ -157,7 +157,7 @@ def _mark_detail(rm: ReportMark) -> str:
 
 def pain_drawing(record: SessionRecord, atlas: Atlas, width: float) -> list[Block]:
     from dn_bodymap.charting.editing.sketch import from_record
-    from dn_bodymap.charting.referral.describe import describe
+    from dn_bodymap.charting.referral.describe import BODY_SURFACE_VIEWS, describe, extent_phrase
     from dn_bodymap.charting.referral.drawing import DrawingError, PainDrawing
 
     if not record.pain_areas:
@@ -178,7 +178,9 @@ def pain_drawing(record: SessionRecord, atlas: Atlas, width: float) -> list[Bloc
     views = ", ".join(
         f"{VIEW_TITLES.get(v, v).lower()} {pct:.1f}%" for v, pct in d.extent.items() if v != "body"
     )
-    parts.append(f"<p><b>Extent:</b> {d.extent.get('body', 0):.1f}% of the body surface ({esc(views)})</p>")
+    phrase = extent_phrase(d, atlas)
+    detail = f" ({esc(views)})" if any(v in d.extent for v in BODY_SURFACE_VIEWS) else ""
+    parts.append(f"<p><b>Extent:</b> {esc(phrase)}{detail}</p>")
     areas = []
     for area in record.pain_areas:
         quality = QUALITY_TITLES.get(str(area.quality), str(area.quality))

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from dn_bodymap.charting.enums import AuditAction
 from dn_bodymap.charting.records import AuditEntry
-from dn_bodymap.store import audit_key, codec
+from dn_bodymap.store import audit_batch, audit_key, codec
 
 GENESIS_HASH = "0" * 64
 _COLUMNS = "seq, at, actor, action, entity_kind, entity_id, prev_hash, hash"
@@ -37,11 +37,10 @@ def entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, kind:
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
 
 
-# The recipes' JSON (``json.dumps(..., ensure_ascii=False[, sort_keys=True])``), with the encoders made
-# once: ``db check`` hashes over two million payloads, and making an encoder per call was a third of
-# its time. The output is the same bytes.
+# The entry recipe's JSON (``json.dumps(..., ensure_ascii=False)``), with the encoder made once: making
+# an encoder per call was a third of ``db check``'s time. The output is the same bytes. (Rows are
+# hashed by store/audit_batch.py: ``sort_keys`` never applied to their list of pairs.)
 _JSON = json.JSONEncoder(ensure_ascii=False)
-_JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def keyed_hash(key: bytes, prev_hash: str, fields: list[Any]) -> str:
@@ -50,14 +49,12 @@ def keyed_hash(key: bytes, prev_hash: str, fields: list[Any]) -> str:
 
 
 def row_hash(names: list[str], values: tuple | list, columns: int | None = None) -> str:
-    """``<n>:<sha256>`` of the first ``n`` columns as canonical JSON (bytes as hex)."""
+    """``<n>:<sha256>`` of the first ``n`` columns as canonical JSON (bytes as hex): the JSON of
+    ``[[name, value], ...]`` (built from a template, store/audit_batch.py: the same bytes)."""
     n = len(names) if columns is None else columns
-    pairs = [
-        [name, value.hex() if isinstance(value, bytes) else value]
-        for name, value in zip(names[:n], values[:n], strict=True)
-    ]
-    digest = hashlib.sha256(_JSON_SORTED.encode(pairs).encode("utf-8")).hexdigest()
-    return f"{n}:{digest}"
+    if len(names[:n]) != len(values[:n]):
+        raise ValueError(f"row_hash: {len(names[:n])} names for {len(values[:n])} values")
+    return audit_batch.row_hash(names, values, n)
 
 
 def content_hash(db: Database, kind: str, entity_id: str) -> str | None:
@@ -116,34 +113,69 @@ def head(db: Database) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row else None
 
 
+# Rows fetched per batch: the hashes of a batch are computed a column at a time (audit_batch.py);
+# memory stays a few batches whatever the size of the log.
+BATCH = 512
+
+
 def verify_chain(db: Database) -> list[str]:
     """Problems found walking the chain from the first entry, then records whose content no
     longer matches their latest entry, then removed triggers; empty when all is intact.
 
-    Streams: the entries are read one at a time and each record's latest entry is looked up by
+    Streams: the entries are read a batch at a time and each record's latest entry is looked up by
     the entity index, so memory does not grow with the log (a clinic's is over a million entries;
     fetching them all took a gigabyte, issue #14)."""
-    content = has_content_columns(db)
-    columns = _CONTENT_COLUMNS if content else _COLUMNS
-    key = audit_key.load_key(create=False)
-    problems: list[str] = []
-    missing_key = False
-    prev = GENESIS_HASH
-    expected_seq = 1
-    covered_from_start = False
-    for row in db.execute(f"SELECT {columns} FROM audit_log ORDER BY seq"):
-        seq, at, actor, action, kind, entity_id, prev_hash, digest = row[:8]
-        stored_content, keyed = (row[8], row[9]) if content else (None, 0)
-        if seq != expected_seq:
-            problems.append(f"audit entry {expected_seq} is missing (next is {seq})")
-        if prev_hash != prev:
-            problems.append(f"audit entry {seq} does not follow the previous entry")
+    problems = chain_problems(db)
+    if has_content_columns(db):
+        problems += content_problems(db, every_row_audited=every_row_audited(db))
+        problems += [f"trigger {name} was removed" for name in missing_triggers(db)]
+    return problems
+
+
+def every_row_audited(db: Database) -> bool:
+    """Whether the log covers records from its first entry (entry 1 carries a content hash or
+    records no table's row), so a record without any entry was added behind the app's back."""
+    first = db.execute("SELECT content_hash, entity_kind FROM audit_log WHERE seq = 1").fetchone()
+    return first is not None and (first[0] is not None or first[1] not in _KIND_TABLES)
+
+
+class _ChainWalk:
+    """The walk's state, and the entry-by-entry reference walk that words every problem; a
+    batch that verifies as a whole (audit_batch.py) only moves the state on."""
+
+    def __init__(self, key: bytes | None) -> None:
+        self.key = key
+        self.problems: list[str] = []
+        self.missing_key = False
+        self.prev = GENESIS_HASH
+        self.expected_seq = 1
+
+    def batch_verifies(self, columns: list[tuple]) -> bool:
+        """True when a batch of keyed entries follows on, in sequence, with every HMAC matching."""
+        seqs, at, actor, action, kind, entity_id, prev_hashes, digests, content, keyed = columns
+        n = len(seqs)
+        if self.key is None or keyed.count(1) != n or prev_hashes[0] != self.prev:
+            return False
+        if seqs != tuple(range(self.expected_seq, self.expected_seq + n)) or prev_hashes[1:] != digests[:-1]:
+            return False
+        fields = (seqs, at, actor, action, kind, entity_id, content)
+        if audit_batch.keyed_hashes(self.key, prev_hashes, fields) != list(digests):
+            return False
+        self.prev, self.expected_seq = digests[-1], seqs[-1] + 1
+        return True
+
+    def step(self, row: tuple) -> None:
+        seq, at, actor, action, kind, entity_id, prev_hash, digest, stored_content, keyed = row
+        if seq != self.expected_seq:
+            self.problems.append(f"audit entry {self.expected_seq} is missing (next is {seq})")
+        if prev_hash != self.prev:
+            self.problems.append(f"audit entry {seq} does not follow the previous entry")
         fields = [seq, at, actor, action, kind, entity_id, stored_content]
-        if keyed and key is None:
-            missing_key = True
+        if keyed and self.key is None:
+            self.missing_key = True
         elif keyed:
-            if not hmac.compare_digest(keyed_hash(key, prev_hash, fields), digest):  # type: ignore[arg-type]
-                problems.append(f"audit entry {seq} was altered (its keyed hash does not match)")
+            if not hmac.compare_digest(keyed_hash(self.key, prev_hash, fields), digest):  # type: ignore[arg-type]
+                self.problems.append(f"audit entry {seq} was altered (its keyed hash does not match)")
         else:
             recipe = (
                 hashlib.sha256((prev_hash + json.dumps(fields, ensure_ascii=False)).encode()).hexdigest()
@@ -151,20 +183,27 @@ def verify_chain(db: Database) -> list[str]:
                 else entry_hash(prev_hash, seq, at, actor, action, kind, entity_id)
             )
             if recipe != digest:
-                problems.append(f"audit entry {seq} was altered (hash mismatch)")
-        if seq == 1:
-            covered_from_start = stored_content is not None or kind not in _KIND_TABLES
-        prev = digest
-        expected_seq = seq + 1
-    if missing_key:
-        problems.append(
+                self.problems.append(f"audit entry {seq} was altered (hash mismatch)")
+        self.prev = digest
+        self.expected_seq = seq + 1
+
+
+def chain_problems(db: Database) -> list[str]:
+    """The walk of the chain alone: missing, reordered and altered entries, and a missing key."""
+    content = has_content_columns(db)
+    columns = _CONTENT_COLUMNS if content else _COLUMNS + ", NULL, 0"
+    walk = _ChainWalk(audit_key.load_key(create=False))
+    cursor = db.execute(f"SELECT {columns} FROM audit_log ORDER BY seq")
+    while batch := cursor.fetchmany(BATCH):
+        if not walk.batch_verifies(list(zip(*batch, strict=True))):
+            for row in batch:
+                walk.step(row)
+    if walk.missing_key:
+        walk.problems.append(
             f"the audit key ({audit_key.key_path()}) is not on this computer, so keyed entries "
             "cannot be verified; copy it from the computer that wrote the records"
         )
-    if content:
-        problems += content_problems(db, every_row_audited=covered_from_start)
-        problems += [f"trigger {name} was removed" for name in missing_triggers(db)]
-    return problems
+    return walk.problems
 
 
 # The content hash of a record's latest entry: '' for an entry written before content hashes
@@ -179,25 +218,53 @@ def content_problems(db: Database, *, every_row_audited: bool) -> list[str]:
     """Each record whose row no longer matches the content hash of its latest audit entry, in one
     streamed pass over each table."""
     problems: list[str] = []
-    for kind, table in _KIND_TABLES.items():
-        cursor = db.execute(f"SELECT t.*, {_LATEST_CONTENT} FROM {table} t ORDER BY t.rowid", (kind,))
-        names = [d[0] for d in cursor.description][:-1]
-        id_column = names.index("id")
-        for values in cursor:
-            row, expected = values[:-1], values[-1]
-            entity_id = row[id_column]
-            if expected is None:
-                if every_row_audited:
-                    problems.append(f"{kind} {entity_id} has no audit entry (added outside dn-bodymap)")
-                continue
-            if expected == "":
-                continue  # written before content hashes existed
-            columns = int(expected.split(":", 1)[0])
-            if columns > len(names) or row_hash(names, row, columns) != expected:
-                problems.append(
-                    f"{kind} {entity_id} was changed outside dn-bodymap (content no longer matches)"
-                )
+    for kind in _KIND_TABLES:
+        problems += table_problems(db, kind, every_row_audited=every_row_audited)
     return problems
+
+
+def table_problems(
+    db: Database, kind: str, *, every_row_audited: bool, rowids: tuple[int, int] | None = None
+) -> list[str]:
+    """``content_problems`` of one kind's table (of its rows with ``rowids[0] <= rowid <= rowids[1]``).
+    A batch whose rows all match their entries (hashed a column at a time) is passed as a whole; the
+    rows of any other batch that do not are looked at one by one. Each row and its latest entry are
+    read by one statement, so they are one moment's, whatever is written meanwhile."""
+    problems: list[str] = []
+    where, params = ("WHERE t.rowid BETWEEN ? AND ?", rowids) if rowids is not None else ("", ())
+    cursor = db.execute(
+        f"SELECT t.*, {_LATEST_CONTENT} FROM {_KIND_TABLES[kind]} t {where} ORDER BY t.rowid", (kind, *params)
+    )
+    names = [d[0] for d in cursor.description][:-1]
+    id_column = names.index("id")
+    while batch := cursor.fetchmany(BATCH):
+        expected = [values[-1] for values in batch]
+        hashes = audit_batch.row_hashes(names, batch, len(names))
+        if hashes == expected:
+            continue
+        for values, computed, wanted in zip(batch, hashes, expected, strict=True):
+            if computed != wanted:
+                problem = _row_problem(kind, names, values[:-1], wanted, id_column, every_row_audited)
+                if problem:
+                    problems.append(problem)
+    return problems
+
+
+def _row_problem(
+    kind: str, names: list[str], row: tuple, expected: str | None, id_column: int, every_row_audited: bool
+) -> str | None:
+    """What one record's check finds (the record-by-record rule)."""
+    entity_id = row[id_column]
+    if expected is None:
+        if every_row_audited:
+            return f"{kind} {entity_id} has no audit entry (added outside dn-bodymap)"
+        return None
+    if expected == "":
+        return None  # written before content hashes existed
+    columns = int(expected.split(":", 1)[0])
+    if columns > len(names) or row_hash(names, row, columns) != expected:
+        return f"{kind} {entity_id} was changed outside dn-bodymap (content no longer matches)"
+    return None
 
 
 @cache

@@ -1,4 +1,4 @@
-"""``db encrypt`` / ``db decrypt``: convert a record database (and its backups) in place, safely.
+"""``db encrypt`` / ``db decrypt`` / ``db rekey``: convert a record database and its backups in place.
 
 The converted copy is written beside the file with ``sqlcipher_export``, checked against the
 original (integrity, schema, every table's content, schema version and application id), fsynced,
@@ -9,7 +9,9 @@ cannot be writing, and the rename is refused while another program keeps a ``-wa
 the file (that log belongs to the old file and must not meet the new one).
 
 Backups are converted the same way, one by one, so an encrypted database does not leave its
-history readable in the clear beside it.
+history readable in the clear beside it. ``db rekey`` (a new passphrase, when a colleague who knew
+the old one leaves) is the same conversion from one key to another: after a kill every file opens
+with the old or the new passphrase, and running it again finishes what is left.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from dn_bodymap.store import key_source
 from dn_bodymap.store.encryption import (
+    EncryptedDatabaseError,
     cipher,
     key_literal,
     looks_encrypted,
@@ -70,6 +73,70 @@ def encrypt_database(path: Path, passphrase: str, *, remember: bool = False) -> 
 def decrypt_database(path: Path) -> Conversion:
     """Write ``path`` and its backups in the clear again (the passphrase comes from ``key_source``)."""
     return _convert_with_backups(path, None, remember=False)
+
+
+def rekey_database(path: Path, new_passphrase: str, *, remember: bool = False) -> Conversion:
+    """Encrypt ``path`` and every backup with ``new_passphrase`` instead of the current one (which
+    ``key_source`` supplies, asking if need be). Files already on the new key are left as they are,
+    so a run cut short is finished by running it again; a backup in the clear is encrypted too."""
+    from dn_bodymap.store.backup import backup_infos, decompress_in_place
+    from dn_bodymap.store.locking import WriterLock
+
+    check_new_passphrase(new_passphrase)
+    path = Path(os.path.realpath(path))
+    if not path.is_file():
+        raise StoreError(f"there is no record database at {path}")
+    if not looks_encrypted(path):
+        raise StoreError(
+            f"{path} is not encrypted (use `db encrypt` to give it a passphrase); nothing was changed"
+        )
+    cipher()
+    lock = WriterLock(path)
+    lock.acquire()  # refused while the app (or another command) writes the database
+    try:
+        with key_source.never_ask():
+            current_is_new = _opens_with(path, new_passphrase)
+        if current_is_new and all(_opens_with(info.path, new_passphrase) for info in backup_infos(path)):
+            raise StoreError("that is already the passphrase of these records; nothing was changed")
+        old = _current_passphrase(path) if not current_is_new else None
+        if not current_is_new:
+            convert_file(path, new_passphrase, live=True)
+        done = 0
+        for info in backup_infos(path):
+            target = info.path
+            if not looks_encrypted(target):
+                target = decompress_in_place(target)  # a copy in the clear does not stay in the clear
+            elif _opens_with(target, new_passphrase):
+                continue
+            convert_file(target, new_passphrase, live=False)
+            done += 1
+    finally:
+        lock.release()
+    if old is not None:
+        key_source.forget(old)  # this process no longer offers the old one to anything
+    key_source.remember(new_passphrase)
+    if remember or key_source.keyring_passphrase(path) is not None:
+        key_source.store_in_keyring(path, new_passphrase)  # a kept old passphrase would no longer open it
+    return Conversion(path, done)
+
+
+def _opens_with(path: Path, passphrase: str) -> bool:
+    with key_source.never_ask():
+        try:
+            conn = open_connection(path, read_only=True, passphrase=passphrase)
+        except EncryptedDatabaseError:
+            return False
+    conn.close()
+    return True
+
+
+def _current_passphrase(path: Path) -> str:
+    """The passphrase that opens ``path`` now (asked for here, once, if nothing offers it)."""
+    conn = open_connection(path, read_only=True)
+    try:
+        return str(conn.passphrase)  # type: ignore[attr-defined]
+    finally:
+        conn.close()
 
 
 def _convert_with_backups(path: Path, passphrase: str | None, *, remember: bool) -> Conversion:

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 PASSPHRASE_ENV = "DN_BODYMAP_PASSPHRASE"
+#: The new passphrase of ``db rekey`` when a script changes it (the current one stays in PASSPHRASE_ENV).
+NEW_PASSPHRASE_ENV = "DN_BODYMAP_NEW_PASSPHRASE"
 KEYRING_SERVICE = "dn-bodymap"
 ASK_ATTEMPTS = 3
 
@@ -42,6 +44,12 @@ def remember(passphrase: str) -> None:
 def is_known(passphrase: str) -> bool:
     """True once the passphrase opened a file in this process."""
     return passphrase in _known
+
+
+def forget(passphrase: str) -> None:
+    """Drop one remembered passphrase (the old one, once ``db rekey`` has replaced it everywhere)."""
+    if passphrase in _known:
+        _known.remove(passphrase)
 
 
 def forget_all() -> None:

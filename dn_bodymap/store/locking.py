@@ -71,6 +71,36 @@ def _unlock(fd: int) -> None:
     os.close(fd)
 
 
+def held_by_writer(db_path: Path) -> bool:
+    """A look, not a lock: does a writer hold this file (under any of its names) right now?
+
+    The app's start asks before it paints the patient list from a read-only connection (issue #14);
+    True when it cannot tell. A shared lock held for an instant never blocks an opening writer's
+    wait-free attempt for longer than that instant; the writer's own ``acquire`` still decides."""
+    paths = [lock_path(Path(os.path.realpath(db_path)))]
+    identity = file_identity(db_path)
+    if identity is not None:
+        paths.append(identity_lock_dir() / f"{identity}.lock")
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            continue  # never locked under this name
+        except OSError:
+            return True
+        try:
+            if fcntl is None:  # pragma: no cover - Windows: the writer's acquire decides
+                return True
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+    return False
+
+
 class WriterLock:
     """Held for as long as a writable store is open (or a restore runs)."""
 

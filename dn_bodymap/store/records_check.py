@@ -6,7 +6,8 @@ longer matches its table, a record or audit entry edited long ago) is found here
 ``integrity_check`` and ``foreign_key_check``, the whole keyed audit chain with every record's
 content, and the anchor in the backups. It reads through its own read-only connection in one read
 transaction, so it sees one consistent state while the app keeps writing, and changes nothing.
-Safe to call from any thread; the GUI runs it in a worker and shows what it finds in one sentence.
+Safe to call from any thread; the GUI runs it in a child process (``run_full_check_in_child``,
+waited for by a worker thread) and shows what it finds in one sentence.
 """
 
 from __future__ import annotations
@@ -44,8 +45,27 @@ def full_check(path: Path) -> list[str]:
     return list(run_full_check(path).problems)
 
 
-def run_full_check(path: Path) -> CheckResult:
-    from dn_bodymap.store import audit, chain_head
+def run_full_check_in_child(path: Path) -> CheckResult:
+    """``run_full_check`` in a child process (store/check_child.py), so the caller's process (the
+    app's window) never waits for the GIL while the walk runs; in-process when no child can run."""
+    from dn_bodymap.store import check_child
+
+    try:
+        passphrase = check_child.passphrase_of(path)
+    except (StoreError, sqlite3.DatabaseError, OSError):
+        passphrase = None  # the in-process check words what is wrong with the file
+    child = check_child.start("full", path, passphrase)
+    answer = child.result() if child is not None else None
+    if answer is None:
+        return run_full_check(path)
+    return CheckResult(
+        tuple(str(p) for p in answer["problems"]), int(answer["records"]), int(answer["entries"])
+    )
+
+
+def run_full_check(path: Path, *, split: bool = True) -> CheckResult:
+    """The check in this process; ``split`` lets a big file's record-content walk use a child."""
+    from dn_bodymap.store import audit, chain_head, check_child
     from dn_bodymap.store.repository import open_read_only
 
     try:
@@ -62,7 +82,8 @@ def run_full_check(path: Path) -> CheckResult:
                 for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check").fetchall()
             ]
             if not problems:  # the chain is only worth walking in a sound file
-                problems += [f"audit log: {p}" for p in audit.verify_chain(db)]
+                walked = check_child.verify_chain_split(db, path) if split else audit.verify_chain(db)
+                problems += [f"audit log: {p}" for p in walked]
                 problems += [f"audit log: {p}" for p in chain_head.anchor_problems(db, path)]
             records = sum(
                 db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -7,16 +7,21 @@ leases seen at the last exchange and never waits on the network; ``exchange`` (p
 round) acquires the drafts opened here, renews them and refreshes what is known of the others'.
 
 Offline, a workstation keeps editing the drafts it holds, and any draft whose last known lease
-has expired. What happens when two rooms edited one draft while apart is in docs/clinic-server.md
+has expired. Expiry is judged on the server's clock, never the workstation's: each exchange reads
+how long every lease has left by the server's ``now()`` and counts that time down on this computer's
+boot-time clock (which wall-clock changes and wrong time zones do not move, and which keeps counting
+through sleep), so a room whose clock is ten minutes fast cannot think a colleague's lease ran out.
+What happens when two rooms edited one draft while apart is in docs/clinic-server.md
 ("Leases"): the records merge as any other, and the versions that lost stay in the server's feed.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from dn_bodymap.charting.editing.session import DraftHeldElsewhere
@@ -27,6 +32,13 @@ if TYPE_CHECKING:  # psycopg loads with the first round, not with the applicatio
     import psycopg
 
 LEASE_SECONDS = 120
+
+
+def elapsed_clock() -> float:
+    """Seconds on a clock that only moves forward: boot time where the system has one (it counts
+    through suspend, so a lease seen before a laptop slept is not thought alive for the whole nap)."""
+    boot = getattr(time, "CLOCK_BOOTTIME", None)
+    return time.clock_gettime(boot) if boot is not None else time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -49,13 +61,14 @@ class LeaseKeeper:
         clinician: str,
         *,
         seconds: int = LEASE_SECONDS,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], float] = elapsed_clock,
     ) -> None:
         self.workstation, self.name, self.clinician = workstation, name, clinician
         self.seconds = seconds
-        self._now = now
+        self._clock = clock
         self._lock = threading.Lock()
         self._others: dict[str, Lease] = {}  # live leases of other workstations, as last seen
+        self._deadlines: dict[str, float] = {}  # when each runs out, on ``clock``
         self._open: set[str] = set()  # drafts open here: acquired and renewed at each exchange
 
     # -- charting's DraftLeases ---------------------------------------------------------------
@@ -68,7 +81,8 @@ class LeaseKeeper:
         """Another workstation's live lease on this draft, as last seen; None when it is ours or free."""
         with self._lock:
             lease = self._others.get(session_id)
-        if lease is None or lease.expires_at <= self._now():
+            deadline = self._deadlines.get(session_id)
+        if lease is None or deadline is None or deadline <= self._clock():
             return None
         return lease
 
@@ -163,12 +177,15 @@ class LeaseKeeper:
 
     def _refresh(self, conn: psycopg.Connection) -> None:
         rows = conn.execute(
-            "SELECT session_id, workstation::text, workstation_name, clinician, since, expires_at"
+            "SELECT session_id, workstation::text, workstation_name, clinician, since, expires_at,"
+            " extract(epoch FROM expires_at - now())::float8"  # time left, on the server's clock
             " FROM dn_leases WHERE expires_at > now() AND workstation <> %s",
             (self.workstation,),
         ).fetchall()
+        seen = self._clock()  # after the answer: a lease is never thought to end before the server says
         with self._lock:
-            self._others = {row[0]: Lease(*row) for row in rows}
+            self._others = {row[0]: Lease(*row[:6]) for row in rows}
+            self._deadlines = {row[0]: seen + float(row[6]) for row in rows}
 
 
 def take_over_draft(keeper: LeaseKeeper, url: str, session_id: str) -> Lease | None:

@@ -121,3 +121,28 @@ def test_any_text_is_read_or_refused_plainly(mini, text):
     atlas, _ = mini
     with contextlib.suppress(DrawingError):
         PainDrawing.from_geojson_text(atlas, text)
+
+
+def test_extent_in_words_names_the_close_up_view_instead_of_zero_percent_of_the_body():
+    """Pain drawn only on the soles is not "0.0% of the body surface" on the screen or the report:
+    the phrase says it is not on the front or back views and how much of the soles' view it covers;
+    as soon as the front or back view has pain, the body's share is given."""
+    from dn_bodymap.atlas.loader import default_atlas
+    from dn_bodymap.charting.referral.describe import extent_phrase
+
+    atlas = default_atlas()
+    sole = describe(PainDrawing.from_regions(atlas, ["plantar_heel_pad:right"]), atlas)
+    assert sole.extent["body"] == 0.0 and sole.extent["plantar"] > 0
+    phrase = extent_phrase(sole, atlas)
+    assert "body surface" not in phrase and "soles of the feet" in phrase
+    assert f"{sole.extent['plantar']:.1f}%" in phrase
+    both = describe(PainDrawing.from_regions(atlas, ["plantar_heel_pad:right", "lumbar"]), atlas)
+    assert extent_phrase(both, atlas) == f"{both.extent['body']:.1f}% of the body surface"
+    side = describe(PainDrawing.from_regions(atlas, [f"{lateral_region(atlas)}:right"]), atlas)
+    assert "right side view" in extent_phrase(side, atlas)
+
+
+def lateral_region(atlas) -> str:
+    """A region drawn only on the side views (no namesake on the front or back)."""
+    body = {r.id for v in ("anterior", "posterior") for r in atlas.view(v).regions}
+    return next(r.id for r in atlas.view("lateral_right").regions if r.id not in body)

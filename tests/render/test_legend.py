@@ -106,3 +106,29 @@ def test_the_help_key_explains_the_charting_marks_and_uses_their_colours(qapp):
 
     for symbol in set(LEVEL_MARK.values()):
         assert symbol in hazard
+
+
+def test_the_help_key_explains_arrows_and_notes_in_their_own_colours(qapp):
+    """Arrows and pinned notes are on the chart, so the key says what they are, painted with the one
+    colour table the canvas and the report use; each swatch paints those colours."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFont, QImage, QPainter
+
+    from dn_bodymap.render import legend, style
+    from dn_bodymap.report import maps
+
+    assert {Swatch.ARROW, Swatch.NOTE} <= {e.swatch for e in legend_entries()}
+    assert not {Swatch.ARROW, Swatch.NOTE} & {e.swatch for e in legend_entries("posterior")}
+    from dn_bodymap.gui.canvas import items
+
+    assert maps.ARROW is style.ARROW_COLOUR is items.ARROW_COLOUR
+    assert items.NOTE_FILL is style.NOTE_FILL
+    assert maps.NOTE_FILL is style.NOTE_FILL and maps.NOTE_BORDER is style.NOTE_BORDER
+    for swatch, colour in ((Swatch.ARROW, style.ARROW_COLOUR), (Swatch.NOTE, style.NOTE_FILL)):
+        image = QImage(60, 24, QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        legend.paint_legend(painter, QRectF(0, 0, 300, 24), [legend.LegendEntry(swatch, "x")], LIGHT, QFont())
+        painter.end()
+        pixels = {image.pixelColor(x, y).name() for x in range(34) for y in range(24)}
+        assert colour.name() in pixels, swatch

@@ -1,5 +1,7 @@
 """The patient list is painted before the atlas, the session screen and the Teaching menu load;
-they load right after it, one step at a time (gui/app.py)."""
+they load right after it, one step at a time (gui/app.py). On a database the writer would open
+unchanged, the list is painted from a read-only connection (store/first_screen.py): no sqlite-utils,
+no repository and no record model before it; the writer opens in the first step after it."""
 
 from __future__ import annotations
 
@@ -30,7 +32,8 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 QSettings("dn-bodymap", "dn-bodymap").setValue("last_session", sys.argv[2])
 HEAVY = ("shapely", "numpy", "dn_bodymap.atlas.model", "dn_bodymap.gui.session.page",
-         "dn_bodymap.gui.teaching.teaching_menu")
+         "dn_bodymap.gui.teaching.teaching_menu", "sqlite_utils", "dn_bodymap.store.repository",
+         "dn_bodymap.charting.records", "dn_bodymap.gui.idle_lock", "PySide6.QtPrintSupport")
 report = {}
 
 def window():
@@ -43,6 +46,12 @@ def first_turn():
     report["atlas_loaded"] = not callable(w._atlas)
     report["on_session"] = w.controller is not None
     report["rows"] = w.patients.patients.count()
+    report["repo_at_first_paint"] = type(w.repo).__name__
+    if sys.argv[3] == "click":  # before the writer's step: the write must go through the writer
+        pid = w.patients.current_patient()
+        w.patients.archive_button.click()
+        report["archived"] = w.repo.get_patient(pid).archived
+        report["repo_after_click"] = type(w.repo.writer).__name__
     QTimer.singleShot(0, wait_for_warm_up)
 
 def wait_for_warm_up():
@@ -51,12 +60,25 @@ def wait_for_warm_up():
         QTimer.singleShot(20, wait_for_warm_up)
         return
     report["after"] = sorted(m for m in HEAVY if m in sys.modules)
+    report["repo_after"] = type(w.repo).__name__
     report["teaching_built"] = w._teaching_menu is not None
     report["menus"] = [a.text() for a in w.menuBar().actions()]
     report["f5"] = any(a.shortcut().toString() == "F5" for a in w._teaching_menu.actions())
     print(json.dumps(report))
     app.quit()
 
+import PySide6.QtCore
+from dn_bodymap.store.first_screen import FirstScreenStore
+
+take_writer = FirstScreenStore.take_writer
+
+def taking_writer(store):  # the first step after the paint: what the paint itself needed
+    if "before_writer" not in report:
+        report["before_writer"] = sorted(m for m in HEAVY if m in sys.modules)
+        report["qt_namespace_before_writer"] = "Qt" in PySide6.QtCore.__dict__
+    return take_writer(store)
+
+FirstScreenStore.take_writer = taking_writer
 QTimer.singleShot(0, first_turn)
 QTimer.singleShot(120_000, app.quit)  # a failure ends the child (no report) instead of hanging it
 import dn_bodymap.gui.app as gui_app
@@ -65,7 +87,7 @@ gui_app.run_app(db=sys.argv[1])
 """
 
 
-def _start(tmp_path: Path, reopen_last: bool = False) -> dict:
+def _start(tmp_path: Path, reopen_last: bool = False, click: bool = False) -> dict:
     """Builds a demo database (with its own settings and audit key), then starts the app on it."""
     path = tmp_path / "records.db"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
@@ -77,7 +99,7 @@ def _start(tmp_path: Path, reopen_last: bool = False) -> dict:
     )
     last_session = built.stdout.strip().splitlines()[-1] if reopen_last else ""
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path), last_session],
+        [sys.executable, "-c", CHILD, str(path), last_session, "click" if click else ""],
         capture_output=True,
         text=True,
         env=env,
@@ -99,6 +121,36 @@ def test_patient_list_is_painted_before_the_atlas_and_session_screen_load(tmp_pa
     assert report["menus"].index("&Teaching") == report["menus"].index("&Help") - 1
 
 
+def test_the_first_screen_needs_no_writer_and_the_writer_opens_right_after(tmp_path: Path) -> None:
+    """sqlite-utils, the repository and the record model (~150 ms) load after the first paint,
+    as do the idle lock and the printing support; the writer is in place after the warm-up."""
+    report = _start(tmp_path)
+    assert report["repo_at_first_paint"] == "FirstScreenStore"
+    assert not {
+        "sqlite_utils",
+        "dn_bodymap.store.repository",
+        "dn_bodymap.charting.records",
+        "dn_bodymap.gui.idle_lock",
+        "PySide6.QtPrintSupport",
+    } & set(report["at_first_paint"])
+    assert {"sqlite_utils", "dn_bodymap.store.repository", "dn_bodymap.gui.idle_lock"} <= set(report["after"])
+    # Painted (the list, the details, the pain chart) with none of them, nor PySide's ``Qt`` namespace
+    # (~90 enum classes made on its first use).
+    assert not {"sqlite_utils", "dn_bodymap.store.repository", "dn_bodymap.charting.records"} & set(
+        report["before_writer"]
+    )
+    assert report["qt_namespace_before_writer"] is False
+    assert "dn_bodymap.atlas.model" not in report["before_writer"]  # the writer's step comes first
+    assert report["repo_after"] == "SqliteRepository"
+
+
+def test_a_write_from_the_first_click_goes_through_the_writer(tmp_path: Path) -> None:
+    report = _start(tmp_path, click=True)
+    assert report["repo_at_first_paint"] == "FirstScreenStore"
+    assert report["archived"] and report["repo_after_click"] == "SqliteRepository"
+    assert report["repo_after"] == "SqliteRepository"
+
+
 def test_no_geometry_library_is_imported_before_the_patient_list(tmp_path: Path) -> None:
     """shapely and numpy cost more than the whole first screen; nothing on it needs them."""
     report = _start(tmp_path)
@@ -109,3 +161,4 @@ def test_reopening_the_last_session_loads_what_it_needs_first(tmp_path: Path) ->
     report = _start(tmp_path, reopen_last=True)
     assert report["on_session"] and report["atlas_loaded"]
     assert "dn_bodymap.gui.session.page" in report["at_first_paint"]
+    assert report["repo_at_first_paint"] == "SqliteRepository"  # the session writes from its first paint

@@ -1,7 +1,8 @@
 """Child of test_store_encryption_kill.py: converts a database back and forth until killed.
 
 argv: database, plan ("step:<n>" kills itself as the n-th conversion step starts, "timer:<seconds>"
-kills itself from a thread at that moment, wherever the conversion is), number of conversions.
+kills itself from a thread at that moment, wherever the conversion is), number of conversions, and
+optionally "rekey" (change the passphrase to DN_BODYMAP_NEW_PASSPHRASE instead).
 The passphrase comes from DN_BODYMAP_PASSPHRASE, as for a script.
 """
 
@@ -37,8 +38,11 @@ def main() -> None:
         threading.Timer(float(value), _die).start()
     passphrase = key_source.env_passphrase()
     assert passphrase
+    rekey = sys.argv[4:5] == ["rekey"]
     for _ in range(conversions):
-        if looks_encrypted(db):
+        if rekey:
+            encryption_convert.rekey_database(db, os.environ[key_source.NEW_PASSPHRASE_ENV])
+        elif looks_encrypted(db):
             encryption_convert.decrypt_database(db)
         else:
             encryption_convert.encrypt_database(db, passphrase)

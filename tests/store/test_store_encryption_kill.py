@@ -24,7 +24,7 @@ from encryption_fixtures import PASSPHRASE, MemoryKeyring, keys_fixture  # noqa:
 from dn_bodymap.store import key_source, open_store
 from dn_bodymap.store.audit import verify_chain
 from dn_bodymap.store.backup import backups_of, integrity_problems
-from dn_bodymap.store.encryption import looks_encrypted, open_connection
+from dn_bodymap.store.encryption import EncryptedDatabaseError, looks_encrypted, open_connection
 from dn_bodymap.store.encryption_convert import _fingerprint
 
 pytest.importorskip("sqlcipher3")
@@ -118,6 +118,56 @@ def test_a_plan_past_the_last_step_finishes_and_converts(
     """The step count above is real: a plan beyond it lets the conversion finish."""
     assert _one(templates["encrypt"], tmp_path, "past", "step:1000") == 0
     assert looks_encrypted(tmp_path / "past" / "records.db")
+
+
+NEW = "the passphrase after rekey"
+
+
+def _opens_with_either(path: Path) -> tuple:
+    for passphrase in (PASSPHRASE, NEW):
+        with key_source.never_ask():
+            try:
+                conn = open_connection(path, read_only=True, passphrase=passphrase)
+            except EncryptedDatabaseError:
+                continue
+        try:
+            return _fingerprint(conn)
+        finally:
+            conn.close()
+    raise AssertionError(f"{path} opens with neither passphrase")
+
+
+def test_a_kill_at_each_step_of_a_rekey_leaves_every_file_readable_and_a_rerun_finishes(
+    templates: dict[str, tuple[Path, tuple]], tmp_path: Path, keys: MemoryKeyring
+) -> None:
+    """After a kill every file opens with the old or the new passphrase, holding every row; running
+    the rekey again (both passphrases given, as a script would) moves whatever is left."""
+    from dn_bodymap.store.encryption_convert import rekey_database
+
+    folder, expected = templates["decrypt"]  # the encrypted template
+    for step in [2, 4, 5, 8, 9, 10, 13, 16, 17]:
+        work = tmp_path / f"rekey-{step}"
+        shutil.copytree(folder, work)
+        db = work / "records.db"
+        env = {**os.environ, key_source.PASSPHRASE_ENV: PASSPHRASE, key_source.NEW_PASSPHRASE_ENV: NEW}
+        result = subprocess.run(
+            [sys.executable, str(CHILD), str(db), f"step:{step}", "1", "rekey"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+        assert result.returncode == -signal.SIGKILL, result.stderr
+        for path in [db, *backups_of(db)]:
+            assert _opens_with_either(path)[3] == expected[3] and integrity_problems(path) == []
+        key_source.forget_all()
+        os.environ[key_source.PASSPHRASE_ENV] = PASSPHRASE
+        rekey_database(db, NEW)
+        for path in [db, *backups_of(db)]:
+            with key_source.never_ask():
+                open_connection(path, read_only=True, passphrase=NEW).close()
+            assert _opens_with_either(path)[3] == expected[3]
+        key_source.forget_all()
 
 
 def test_kills_at_random_moments_lose_nothing(

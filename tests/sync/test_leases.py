@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import psycopg
 import pytest
@@ -19,7 +19,7 @@ from dn_bodymap.charting.records import Mark, Patient, Session
 from dn_bodymap.store.demo_clinic import Site, plain_sites
 from dn_bodymap.store.repository import SqliteRepository
 from dn_bodymap.sync.engine import record_versions, sync_once
-from dn_bodymap.sync.leases import LeaseKeeper, take_over_draft
+from dn_bodymap.sync.leases import LEASE_SECONDS, LeaseKeeper, take_over_draft
 
 
 def _keeper(repo: SqliteRepository, room: str) -> LeaseKeeper:
@@ -104,13 +104,44 @@ def test_a_lease_not_renewed_expires_so_an_offline_room_keeps_working(
     room1 = _keeper(a, "Room 1")
     room1.open(session.id)
     sync_once(a, server_url, leases=room1)
-    later = datetime.now(UTC) + timedelta(minutes=10)
-    room2 = LeaseKeeper(b.sync_workstation_id(), "Room 2", b.actor, now=lambda: later)
+    clock = {"t": 1000.0}
+    room2 = LeaseKeeper(b.sync_workstation_id(), "Room 2", b.actor, clock=lambda: clock["t"])
     room2.open(session.id)
-    assert sync_once(b, server_url, leases=room2).held_elsewhere == []  # seen with our own clock
-    # Room 2 now goes offline: what it knows says Room 1's lease ran out, so it edits.
+    assert sync_once(b, server_url, leases=room2).held_elsewhere == [session.id]
+    # Room 2 now goes offline; Room 1 never renews. Before the lease's time is up it is still held…
+    clock["t"] += LEASE_SECONDS - 5
+    assert room2.holder(session.id) is not None
+    # …and once it has run out (counted here from the server's answer), Room 2 edits.
+    clock["t"] += 10
     assert room2.holder(session.id) is None
     _place(b, session, room2, 1)
+
+
+def test_a_fast_or_slow_wall_clock_does_not_end_a_live_lease(
+    stations: list[SqliteRepository], server_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Expiry is the server's: a room whose wall clock is ten minutes fast (or whose time zone is
+    wrong) still sees the colleague's live lease and cannot edit the draft."""
+    import dn_bodymap.sync.leases as leases
+
+    a, b = stations[:2]
+    session = _shared_draft(a, b, server_url)
+    room1 = _keeper(a, "Room 1")
+    room1.open(session.id)
+    sync_once(a, server_url, leases=room1)
+
+    class FastClock(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return datetime.now(tz) + timedelta(minutes=10)
+
+    monkeypatch.setattr(leases, "datetime", FastClock)
+    room2 = _keeper(b, "Room 2")
+    room2.open(session.id)
+    sync_once(b, server_url, leases=room2)
+    assert room2.holder(session.id) is not None
+    with pytest.raises(DraftHeldElsewhere):
+        room2.check(session.id)
 
 
 def test_a_draft_edited_in_two_rooms_while_apart_converges_and_keeps_both_versions(

@@ -23,13 +23,18 @@ from dn_bodymap.charting.errors import ConflictError, RecordError
 from dn_bodymap.charting.ids import SessionId
 from dn_bodymap.charting.records import HazardAcknowledgement, Mark, Patient, Session
 from dn_bodymap.charting.repository import Repository
-from dn_bodymap.safety.assess import Assessment, assess
 from dn_bodymap.safety.levels import highest, label, needs_acknowledgement, rank
 from dn_bodymap.safety.patient import Patient as Factors
-from dn_bodymap.safety.session import SessionReview, SessionWarning, review_adding, review_assessments
 
 if TYPE_CHECKING:
     from dn_bodymap.charting.editing.session_model import SessionModel
+    from dn_bodymap.safety.assess import Assessment
+    from dn_bodymap.safety.session import SessionReview, SessionWarning
+
+# The assessment (safety.assess: the hazard zones, the locate index, shapely and numpy) is imported
+# when a site is first assessed, not with this module: the session screen paints before any site is
+# assessed (issue #14). Every mark write still calls ``HazardRule.require`` synchronously, which
+# imports it then if the warm-up after the first paint has not yet.
 
 #: Fields whose change puts a mark on another site: it is assessed again.
 SITE_FIELDS = ("view", "x", "y", "side", "muscle_id")
@@ -38,7 +43,13 @@ MESSAGE_LIMIT = 4000
 #: which look at every mark on each check, never assess a site twice.
 CACHE_LIMIT = 50_000
 
-Assessor = Callable[[str, tuple[float, float], Factors], Assessment]
+Assessor = Callable[[str, tuple[float, float], Factors], "Assessment"]
+
+
+def _default_assessor(view: str, point: tuple[float, float], factors: Factors) -> Assessment:
+    from dn_bodymap.safety.assess import assess
+
+    return assess(view, point, factors)
 
 
 def patient_factors(patient: Patient, session: Session) -> Factors:
@@ -152,7 +163,7 @@ class HazardRule:
         #: The open session in memory: when set, checks read marks and acknowledgements from it
         #: instead of listing the whole session from the repository on every mark write.
         self.model = model
-        self.assessor: Assessor = assessor or (lambda view, point, factors: assess(view, point, factors))
+        self.assessor: Assessor = assessor or _default_assessor
         self.labeller = labeller or default_label
         self._cache: dict[Factors, dict[tuple[str, float, float], Assessment]] = {}
 
@@ -186,6 +197,8 @@ class HazardRule:
         factors = factors if factors is not None else self.factors()
         if self.model is not None:  # kept up to date mark by mark (session_model.site_review)
             return self.model.site_review(factors, lambda m: self.assess(str(m.view), m.x, m.y, factors))
+        from dn_bodymap.safety.session import review_assessments
+
         return review_assessments(self.assess(str(m.view), m.x, m.y, factors) for m in self._live_marks())
 
     def need(
@@ -196,6 +209,8 @@ class HazardRule:
         site = self.assess(str(mark.view), mark.x, mark.y, factors)
         warnings: tuple[SessionWarning, ...] = ()
         if site.thoracic:
+            from dn_bodymap.safety.session import review_adding, review_assessments
+
             if others is None and self.model is not None and self.model.mark(mark.id) is None:
                 current = self.live_review(factors)  # a new mark: the session as it stands
                 after = review_adding(current, site)

@@ -11,15 +11,17 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable
 from itertools import islice
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from dn_bodymap.charting.editing.commands import Changes
 from dn_bodymap.charting.errors import NotFoundError
 from dn_bodymap.charting.ids import SessionId
 from dn_bodymap.charting.records import Annotation, HazardAcknowledgement, Mark, PainArea
 from dn_bodymap.charting.repository import Repository
-from dn_bodymap.safety.assess import Assessment
-from dn_bodymap.safety.session import SessionReview, SessionTally
+
+if TYPE_CHECKING:  # the assessment loads when a site is first assessed (hazard_rule.py)
+    from dn_bodymap.safety.assess import Assessment
+    from dn_bodymap.safety.session import SessionReview, SessionTally
 
 R = TypeVar("R", Mark, PainArea, Annotation)
 #: Mark changes remembered for ``marks_changed_since``; older readers start afresh.
@@ -135,6 +137,8 @@ class SessionModel:
         """The session rules over the live marks (``safety.session``), kept up to date incrementally:
         only the marks changed since the last review are assessed again; new factors (screening
         answers) or a reload start afresh. Equals ``review_assessments`` over every live mark."""
+        from dn_bodymap.safety.session import SessionTally
+
         marks = self._mark_table().rows
         held = self._tally
         changed = None

@@ -67,7 +67,7 @@ def describe(drawing: PainDrawing, atlas: Atlas) -> Description:
                 covered.append(
                     CoveredRegion(region.id, region.label, view_name, region.side, round(share, 3))
                 )
-    body_views = [v for v in ("anterior", "posterior") if v in atlas.views]
+    body_views = [v for v in BODY_SURFACE_VIEWS if v in atlas.views]
     body_total = sum(atlas.view(v).silhouette.area for v in body_views)
     body_drawn = sum(drawing.areas[v].area for v in body_views if v in drawing.areas)
     extent["body"] = round(100 * body_drawn / body_total, 2) if body_total else 0.0
@@ -78,6 +78,37 @@ def describe(drawing: PainDrawing, atlas: Atlas) -> Description:
     axial = any(c.id in AXIAL_REGIONS for c in covered)
     widespread = bilateral and above and below and axial
     return Description(tuple(covered), extent, bilateral, widespread, summarise(covered))
+
+
+#: The views whose drawn area counts towards the share of the body surface.
+BODY_SURFACE_VIEWS = ("anterior", "posterior")
+_BODY_VIEW_WORDS = {
+    "anterior": "front view",
+    "posterior": "back view",
+    "lateral_right": "right side view",
+    "lateral_left": "left side view",
+}
+
+
+def extent_phrase(description: Description, atlas: Atlas) -> str:
+    """How much is drawn, in words, for the session screen and the report: the share of the body
+    surface when something is drawn on the front or back views; otherwise where it is drawn and how
+    much of that view, since "0.0% of the body surface" for pain drawn on the soles reads as none."""
+    extent = description.extent
+    if any(v in extent for v in BODY_SURFACE_VIEWS):
+        return f"{extent.get('body', 0.0):.1f}% of the body surface"
+    drawn = [(v, pct) for v, pct in extent.items() if v != "body"]
+    if not drawn:
+        return "nothing drawn"
+    places = "; ".join(f"{_view_words(atlas, v)} {pct:.1f}%" for v, pct in drawn)
+    return f"none on the front or back views (of the view drawn on: {places})"
+
+
+def _view_words(atlas: Atlas, view: str) -> str:
+    meta = atlas.view_meta.get(view)
+    if meta is not None:
+        return meta.label.lower()
+    return _BODY_VIEW_WORDS.get(view, view.replace("_", " "))
 
 
 def _min_y(drawing: PainDrawing, view: str) -> float:

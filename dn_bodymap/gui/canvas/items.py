@@ -29,7 +29,15 @@ from PySide6.QtWidgets import (
 from shapely.geometry.base import BaseGeometry
 
 from dn_bodymap.render.paths import polygon_path
-from dn_bodymap.render.style import LEVEL_COLOURS, MARK_ACTIVE, MARK_SELECTED_RING, QUALITY_COLOURS
+from dn_bodymap.render.style import (
+    ARROW_COLOUR,
+    LEVEL_COLOURS,
+    MARK_ACTIVE,
+    MARK_SELECTED_RING,
+    NOTE_BORDER,
+    NOTE_FILL,
+    QUALITY_COLOURS,
+)
 
 QUALITY_PATTERNS = {
     "ache": Qt.BrushStyle.SolidPattern,
@@ -189,11 +197,6 @@ class PainAreaItem(QGraphicsPathItem):
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self.path())
-
-
-ARROW_COLOUR = QColor("#ad1457")
-NOTE_FILL = QColor("#fff8c5")
-NOTE_BORDER = QColor("#b08800")
 
 
 class ArrowItem(QGraphicsPathItem):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -21,8 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dn_bodymap.charting.repository import Repository
 from dn_bodymap.gui.local_time import local_text
+
+if TYPE_CHECKING:  # the record model loads with the writer, after the first paint (issue #14)
+    from dn_bodymap.charting.repository import Repository
+
+# Qt.ItemDataRole.UserRole. The first use of PySide's ``Qt`` namespace creates its ~90 enum classes
+# (~40 ms); nothing else on the first screen needs it (issue #14: start-up).
+USER_ROLE = 0x0100
 
 
 class PatientsPage(QWidget):
@@ -73,7 +82,8 @@ class PatientsPage(QWidget):
         self.sessions.setAccessibleName("Sessions of the selected patient")
         self.chart = PainChart()
         self.start_button = QPushButton("Start new session")
-        self.start_button.setShortcut("Ctrl+N")
+        # setShortcut() would create PySide's ``Qt`` namespace (~40 ms) before the first paint.
+        self.start_button.setProperty("shortcut", QKeySequence("Ctrl+N"))
         self.start_button.setToolTip("Start a new session for this patient (Ctrl+N)")
         self.start_button.setDefault(True)
         self.copy_button = QToolButton()
@@ -129,7 +139,7 @@ class PatientsPage(QWidget):
         rl.addLayout(open_row)
         rl.addWidget(QLabel("Pain across sessions (before ● / after ○)"))
         rl.addWidget(self.chart, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = QSplitter()  # horizontal
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([330, 800])
@@ -171,7 +181,7 @@ class PatientsPage(QWidget):
 
     def current_patient(self) -> str | None:
         item = self.patients.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
+        return item.data(USER_ROLE) if item else None
 
     def refresh(self, select: str | None = None) -> None:
         select = select or self.current_patient()
@@ -193,12 +203,12 @@ class PatientsPage(QWidget):
             item = QListWidgetItem(
                 f"{text}\n{summary.session_count} session(s){last}" + (" · archived" if p.archived else "")
             )
-            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            item.setData(USER_ROLE, p.id)
             self.patients.addItem(item)
         self.patients.blockSignals(False)
         target = 0
         for i in range(self.patients.count()):
-            if self.patients.item(i).data(Qt.ItemDataRole.UserRole) == select:
+            if self.patients.item(i).data(USER_ROLE) == select:
                 target = i
         if self.patients.count():
             self.patients.setCurrentRow(target)
@@ -245,7 +255,7 @@ class PatientsPage(QWidget):
                 (local_text(sess.started_at), str(sess.status), str(s.mark_count), pain)
             ):
                 cell = QTableWidgetItem(text)
-                cell.setData(Qt.ItemDataRole.UserRole, sess.id)
+                cell.setData(USER_ROLE, sess.id)
                 self.sessions.setItem(r, c, cell)
         if summaries:
             self.sessions.selectRow(0)
@@ -294,7 +304,7 @@ class PatientsPage(QWidget):
     def selected_session(self) -> str | None:
         row = self.sessions.currentRow()
         item = self.sessions.item(row, 0) if row >= 0 else None
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
+        return item.data(USER_ROLE) if item else None
 
     def _update_void(self) -> None:
         row = self.sessions.currentRow()
@@ -309,7 +319,7 @@ class PatientsPage(QWidget):
     def _open_selected(self) -> None:
         row = self.sessions.currentRow()
         if row >= 0:
-            self.openSession.emit(self.sessions.item(row, 0).data(Qt.ItemDataRole.UserRole))
+            self.openSession.emit(self.sessions.item(row, 0).data(USER_ROLE))
 
 
 def _fmt(value: int | None) -> str:

@@ -9,6 +9,7 @@ is the headline, not text below the fold. The technique starts empty: the clinic
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dn_bodymap.charting.editing import AcknowledgementNeed
 from dn_bodymap.gui.session.controller import AcknowledgementAnswer
 from dn_bodymap.safety.levels import highest, label
+
+if TYPE_CHECKING:
+    from dn_bodymap.charting.editing import AcknowledgementNeed
 
 TECHNIQUES = [
     "Pincer grip, needle directed away from the pleura",

@@ -10,13 +10,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from dn_bodymap.atlas.locate import AtlasIndex
 from dn_bodymap.atlas.model import Atlas, Side
-from dn_bodymap.atlas.trigger_points import Library
 from dn_bodymap.charting.editing import (
     AcknowledgementNeed,
     AcknowledgementRequired,
@@ -51,9 +49,13 @@ from dn_bodymap.charting.errors import NotFoundError
 from dn_bodymap.charting.records import Annotation, HazardAcknowledgement, Mark, PainArea, Session
 from dn_bodymap.charting.repository import Repository
 from dn_bodymap.gui.session.sketch_worker import SketchWorker, StrokeInputs, StrokeJob
-from dn_bodymap.safety.assess import Assessment
 from dn_bodymap.safety.levels import label
-from dn_bodymap.safety.session import SessionReview
+
+if TYPE_CHECKING:  # loaded when first used, after the session screen's first paint (issue #14)
+    from dn_bodymap.atlas.locate import AtlasIndex
+    from dn_bodymap.atlas.trigger_points import Library
+    from dn_bodymap.safety.assess import Assessment
+    from dn_bodymap.safety.session import SessionReview
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +92,8 @@ class SessionController(QObject):
         self,
         repo: Repository,
         atlas: Atlas,
-        index: AtlasIndex,
-        library: Library | None,
+        index: AtlasIndex | Callable[[], AtlasIndex],
+        library: Library | Callable[[], Library | None] | None,
         session_id: str,
         clinician: str,
         ack_provider: AckProvider,
@@ -100,8 +102,10 @@ class SessionController(QObject):
         super().__init__(parent)
         self.repo = repo
         self.atlas = atlas
-        self.index = index
-        self.library = library
+        # The locate index and the trigger-point library may come as functions that load them: the
+        # first paint needs neither; a click (or the warm-up after the paint) loads them once.
+        self._index = index
+        self._library = library
         self.session_id = session_id
         self.clinician = clinician
         self.ack_provider = ack_provider
@@ -120,6 +124,26 @@ class SessionController(QObject):
         self.sketches.pendingChanged.connect(self._on_strokes_pending)
         self._labels: dict[tuple[str | None, str], str] = {}  # (muscle, side) → label, for the lists
         self._editable: bool | None = None  # as last announced by ``editableChanged``
+
+    @property
+    def index(self) -> AtlasIndex:
+        if callable(self._index):
+            self._index = self._index()
+        return self._index
+
+    @index.setter
+    def index(self, value: AtlasIndex) -> None:
+        self._index = value
+
+    @property
+    def library(self) -> Library | None:
+        if callable(self._library):
+            self._library = self._library()
+        return self._library
+
+    @library.setter
+    def library(self, value: Library | None) -> None:
+        self._library = value
 
     # -- reading ----------------------------------------------------------------------------
     @property

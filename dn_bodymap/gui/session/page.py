@@ -20,6 +20,7 @@ from dn_bodymap.charting.editing import Changes
 from dn_bodymap.charting.editing.sketch import from_record
 from dn_bodymap.charting.records import Mark
 from dn_bodymap.gui.canvas.items import ArrowItem, MarkItem, NoteItem
+from dn_bodymap.gui.session.after_paint import AfterFirstPaint
 from dn_bodymap.gui.session.canvas_panel import CanvasPanel
 from dn_bodymap.gui.session.controller import SessionController
 from dn_bodymap.gui.session.header_panel import SessionHeader
@@ -28,6 +29,11 @@ from dn_bodymap.gui.session.marks_list import MarksList
 from dn_bodymap.gui.session.referral_panel import ReferralPanel
 from dn_bodymap.gui.session.sketch_worker import PendingStrokeOverlay
 from dn_bodymap.safety.levels import rank
+
+WARNING_STYLE = "background:#fde2e1;color:#7a1010;padding:6px;border-radius:4px;"
+CHECKING_STYLE = "background:#eceff1;color:#37474f;padding:6px;border-radius:4px;"
+#: Shown while the session rules over the marks already charted are not reviewed yet.
+CHECKING_TEXT = "Checking this session's marks against the session safety rules…"
 
 
 class SessionPage(QWidget):
@@ -45,10 +51,16 @@ class SessionPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.referral_index = referral_index
+        #: The referral index, or a function that loads it (with the trigger-point library): the
+        #: first paint does not need it; the suggestions for a drawing already there come after.
+        self._referral_index = referral_index
+        self._suggestions_pending = False
         self._overlay_records: dict[str, Mark] = {}  # faded previous-session marks, by id
         self._mark_levels: dict[str, str] | None = None  # acknowledged hazard level per mark, as shown
         self._selection_shown: str | None = None  # the mark the last canvas selection showed
+        #: The session rules over the marks already there are checked just after the first paint
+        #: (``after_paint``); until then the banner says they are being checked, never "none".
+        self._rules_checked = False
         self.header = SessionHeader(controller)
         self.canvas = CanvasPanel(controller.atlas, options_factory)
         self.marks_list = MarksList()
@@ -61,7 +73,7 @@ class SessionPage(QWidget):
         self.signed_banner.setWordWrap(True)  # a long signature line must not widen the window
         self.session_banner = QLabel()
         self.session_banner.setWordWrap(True)
-        self.session_banner.setStyleSheet("background:#fde2e1;color:#7a1010;padding:6px;border-radius:4px;")
+        self.session_banner.setStyleSheet(WARNING_STYLE)
         self.session_banner.setAccessibleName("Session safety warning")
         self.session_banner.setVisible(False)
 
@@ -127,6 +139,7 @@ class SessionPage(QWidget):
         controller.editableChanged.connect(lambda _: self._sync_session())  # another room's lease
         self.pending_strokes = PendingStrokeOverlay(self.canvas.views, controller.sketches, self)
         self.reload()
+        self.after_paint = AfterFirstPaint(self, [self.check_session_rules, self._load_referral_index])
 
     # -- refresh -------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -143,7 +156,27 @@ class SessionPage(QWidget):
         self._sync_annotations(None)
         self._sync_session()
 
+    @property
+    def referral_index(self):
+        if callable(self._referral_index):
+            self._referral_index = self._referral_index()
+        return self._referral_index
+
+    def _load_referral_index(self) -> None:
+        """After the first paint: load the index and rank the drawing the screen opened with."""
+        index = self.referral_index
+        if self._suggestions_pending:
+            self._suggestions_pending = False
+            self.referral.update_from(self.controller.atlas, self.controller.pain_areas(), index)
+
+    def check_session_rules(self) -> None:
+        """Review the session rules now (after the first paint, or at the first change: a mark write
+        has run the hazard rule already) and show what the core found."""
+        self._rules_checked = True
+        self._sync_session_rules()
+
     def _on_changed(self, changes: Changes, initiator) -> None:
+        self._rules_checked = True
         if changes.marks or changes.acknowledgements:
             self._sync_marks(changes.marks, levels_changed=changes.acknowledgements)
         if changes.pain_areas:
@@ -224,7 +257,17 @@ class SessionPage(QWidget):
                     scene.remove_area(area_id)
                 else:
                     scene.upsert_area(area.id, from_record(area.geometry), str(area.quality))
-        self.referral.update_from(self.controller.atlas, list(areas.values()), self.referral_index)
+        if callable(self._referral_index) and not self.after_paint_done():
+            self._suggestions_pending = True  # ranked once the index has loaded, after the paint
+            self.referral.update_from(self.controller.atlas, list(areas.values()), None)
+        else:
+            self._suggestions_pending = False
+            self.referral.update_from(self.controller.atlas, list(areas.values()), self.referral_index)
+
+    def after_paint_done(self) -> bool:
+        """Whether the work after the first paint has run (False while the screen is being built)."""
+        after = getattr(self, "after_paint", None)
+        return after is not None and after.done
 
     def _sync_annotations(self, ids) -> None:
         annotations = {a.id: a for a in self.controller.annotations()}
@@ -252,7 +295,15 @@ class SessionPage(QWidget):
 
     def _sync_session_rules(self) -> None:
         """The session-level rules (bilateral thorax, count of high-level sites), shown plainly."""
+        if not self._rules_checked and self.controller.editing.model.marks_by_id:
+            self.session_banner.setStyleSheet(CHECKING_STYLE)
+            self.session_banner.setText(CHECKING_TEXT)
+            self.session_banner.setToolTip("")
+            self.session_banner.setVisible(True)
+            return
         warnings, high = self.controller.session_warnings()
+        if self.session_banner.text() == CHECKING_TEXT:
+            self.session_banner.setStyleSheet(WARNING_STYLE)
         self.session_banner.setVisible(bool(warnings))
         self.session_banner.setText("<br>".join(warnings))
         self.session_banner.setToolTip(f"High-level sites in this session: {high}")

@@ -19,7 +19,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from dn_bodymap.charting.editing.sketch import from_record
-from dn_bodymap.charting.referral.describe import describe
+from dn_bodymap.charting.referral.describe import describe, extent_phrase
 from dn_bodymap.charting.referral.drawing import DrawingError, PainDrawing
 
 
@@ -205,7 +205,7 @@ class ReferralPanel(QWidget):
         d = describe(drawing, atlas)
         flags = [f for f, on in (("bilateral", d.bilateral), ("widespread", d.widespread)) if on]
         self.summary.setText(f"<b>Pain:</b> {d.summary}" + (f" ({', '.join(flags)})" if flags else ""))
-        self.extent.setText(f"Extent: {d.extent.get('body', 0):.1f}% of the body surface")
+        self.extent.setText(f"Extent: {extent_phrase(d, atlas)}")
         if index is None:
             return
         self._pool.start(_SuggestJob(self.generation, drawing, index, self._relay))

@@ -1,0 +1,249 @@
+"""Part of the check in a child process (store/check_child.py, issue #14): the same findings as the
+in-process walk, encrypted files included, a failed child changes nothing, and a child whose parent
+has gone stops."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from store_builders import make_mark, make_patient
+
+from dn_bodymap.charting.records import Session
+from dn_bodymap.cli import main
+from dn_bodymap.store import audit, audit_key, check_child, open_read_only, open_store, records_check
+
+
+@pytest.fixture(autouse=True)
+def private_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "config" / "audit.key"
+    monkeypatch.setenv(audit_key.KEY_ENV, str(path))
+    return path
+
+
+@pytest.fixture
+def children(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """Every file is "big" (so a child runs), chunks are a few rows, and what children say is kept."""
+    monkeypatch.setattr(check_child, "SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(check_child, "CHUNK_ROWS", 2)
+    said: list[dict] = []
+    real = check_child.Child.answers
+
+    def answers(self: check_child.Child):
+        for answer in real(self):
+            said.append(answer)
+            yield answer
+
+    monkeypatch.setattr(check_child.Child, "answers", answers)
+    return said
+
+
+@pytest.fixture
+def child_walks(children: list[dict], monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """This process's chain walk ends only once the child has walked a chunk (on a small file it
+    would otherwise take every chunk itself before the child is ready)."""
+    walked = threading.Event()
+    started: list[check_child.Child] = []
+    real_answers = check_child.Child.answers
+    real_chain = audit.chain_problems
+    real_start = check_child.start
+
+    def start(*args, **kwargs):
+        child = real_start(*args, **kwargs)
+        started.extend([child] if child is not None else [])
+        return child
+
+    def answers(self: check_child.Child):
+        for answer in real_answers(self):
+            if "chunk" in answer:
+                walked.set()
+            yield answer
+
+    def chain_problems(db):
+        found = real_chain(db)
+        if started:  # a walk sharing its records with a child (not the in-process walk)
+            assert walked.wait(timeout=120), "the child walked no chunk"
+        return found
+
+    monkeypatch.setattr(check_child.Child, "answers", answers)
+    monkeypatch.setattr(check_child, "start", start)
+    monkeypatch.setattr(audit, "chain_problems", chain_problems)
+    return walked
+
+
+def chunks_walked_by_a_child(said: list[dict]) -> int:
+    return sum("chunk" in answer for answer in said)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    path = tmp_path / "records.db"
+    with open_store(path, actor="Dr Test", backups=False) as repo:
+        for p in range(2):
+            patient = repo.add_patient(make_patient(f"Test Patient {p}"))
+            session = repo.create_session(Session(patient_id=patient.id, clinician="Dr Test"))
+            for _ in range(3):
+                repo.add_mark(make_mark(session))
+    return path
+
+
+def tamper(path: Path, *statements: str) -> None:
+    """What someone with sqlite3 and the file can do; a trigger dropped to do it is put back, so the
+    file still opens (only the walk can tell)."""
+    conn = sqlite3.connect(path)
+    try:
+        triggers = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+        dropped = [sql.split()[-1] for sql in statements if sql.startswith("DROP TRIGGER")]
+        for sql in statements:
+            conn.execute(sql)
+        for trigger in dropped:
+            conn.execute(triggers[trigger])
+        conn.commit()
+    finally:
+        conn.close()
+
+
+EDITS = (
+    "UPDATE marks SET notes = 'edited by hand' WHERE rowid = 2",
+    "UPDATE patients SET display_name = 'Someone Else' WHERE rowid = 1",
+    "DROP TRIGGER audit_log_no_update",
+    "UPDATE audit_log SET actor = 'Dr Impostor' WHERE seq = 3",
+)
+
+
+def in_process(path: Path) -> list[str]:
+    with open_read_only(path, check=False) as repo:
+        return audit.verify_chain(repo.db)
+
+
+def test_db_check_with_a_child_names_what_the_in_process_walk_names(
+    store: Path, children: list[dict], child_walks: threading.Event, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tamper(store, *EDITS)
+    expected = [f"audit log: {p}" for p in in_process(store)]
+    assert any("changed outside dn-bodymap" in p for p in expected)
+    assert any("audit entry 3 was altered" in p for p in expected)
+    assert main(["--db", str(store), "db", "check", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["problems"] == expected  # the same findings in the same order
+    assert chunks_walked_by_a_child(children) >= 1
+
+
+def test_a_sound_file_checked_with_a_child_is_ok(
+    store: Path, children: list[dict], child_walks: threading.Event
+) -> None:
+    assert main(["--db", str(store), "db", "check"]) == 0
+    assert chunks_walked_by_a_child(children) >= 1
+    assert all(answer.get("problems", []) == [] for answer in children)
+
+
+def test_a_child_that_fails_changes_nothing(
+    store: Path, tmp_path: Path, children: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tamper(store, *EDITS)
+    expected = in_process(store)
+    real_start = check_child.start
+    # A child that cannot read its file exits at once: every chunk is walked here.
+    monkeypatch.setattr(
+        check_child, "start", lambda mode, path, pp, **kw: real_start(mode, tmp_path / "gone.db", pp, **kw)
+    )
+    with open_read_only(store, check=False) as repo:
+        assert check_child.verify_chain_split(repo.db, store) == expected
+    assert chunks_walked_by_a_child(children) == 0
+    # No Python to start at all (a frozen bundle, a removed interpreter): the same.
+    monkeypatch.setattr(check_child.sys, "executable", sys.executable + "-missing")
+    monkeypatch.setattr(check_child, "start", real_start)
+    with open_read_only(store, check=False) as repo:
+        assert check_child.verify_chain_split(repo.db, store) == expected
+    assert records_check.run_full_check_in_child(store) == records_check.run_full_check(store, split=False)
+
+
+def test_a_child_killed_mid_walk_loses_no_chunk(
+    store: Path, children: list[dict], child_walks: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tamper(store, *EDITS)
+    expected = in_process(store)
+    walking = check_child.Child.answers
+
+    def answers(self: check_child.Child):
+        for answer in walking(self):
+            yield answer
+            if "chunk" in answer:
+                self.process.kill()  # after its first chunk, while it holds the next one
+
+    monkeypatch.setattr(check_child.Child, "answers", answers)
+    with open_read_only(store, check=False) as repo:
+        assert check_child.verify_chain_split(repo.db, store) == expected
+    assert chunks_walked_by_a_child(children) == 1
+
+
+def test_the_full_check_in_a_child_gives_the_same_result(store: Path, children: list[dict]) -> None:
+    tamper(store, *EDITS)
+    here = records_check.run_full_check(store, split=False)
+    there = records_check.run_full_check_in_child(store)
+    assert there == here and not there.ok and there.records == there.entries == 10
+    assert "records" in children[-1]  # the answer came from a child
+    assert records_check.run_full_check(store) == here  # in-process, sharing its record walk
+
+
+def test_a_child_uses_the_parents_audit_key_not_its_own_lookup(
+    store: Path, children: list[dict], private_key: Path
+) -> None:
+    """The parent had the key when it started: the child is handed it through the pipe."""
+    assert audit_key.load_key(create=False) is not None
+    private_key.unlink()  # the file is gone; this process still holds the key it read
+    assert records_check.run_full_check_in_child(store).ok
+    audit_key._cache.clear()
+    result = records_check.run_full_check_in_child(store)
+    assert any("audit key" in p and "not on this computer" in p for p in result.problems)
+    assert "records" in children[-1]
+
+
+def test_an_encrypted_file_is_checked_by_a_child(
+    store: Path, children: list[dict], child_walks: threading.Event
+) -> None:
+    pytest.importorskip("sqlcipher3")
+    from encryption_fixtures import PASSPHRASE
+
+    from dn_bodymap.store import key_source
+    from dn_bodymap.store.encryption_convert import encrypt_database
+
+    tamper(store, "UPDATE marks SET notes = 'edited by hand' WHERE rowid = 2")
+    expected = in_process(store)
+    assert len(expected) == 1
+    encrypt_database(store, PASSPHRASE)
+    key_source.forget_all()
+    key_source.remember(PASSPHRASE)  # as after the app or `db check` asked for it
+    env_before = os.environ.get(key_source.PASSPHRASE_ENV)
+    try:
+        with open_read_only(store, check=False) as repo:
+            assert check_child.verify_chain_split(repo.db, store) == expected
+        assert chunks_walked_by_a_child(children) >= 1
+        result = records_check.run_full_check_in_child(store)
+        assert "records" in children[-1] and list(result.problems) == [f"audit log: {expected[0]}"]
+    finally:
+        key_source.forget_all()
+    assert os.environ.get(key_source.PASSPHRASE_ENV) == env_before  # never handed over that way
+
+
+def test_a_child_whose_parent_has_gone_stops(store: Path) -> None:
+    """Its stdin closes with its parent: it exits instead of walking on."""
+    for mode in ("chunks", "full"):
+        child = subprocess.Popen(
+            [sys.executable, "-m", "dn_bodymap.store.check_child"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(json.dumps({"mode": mode, "path": str(store), "key": None}).encode() + b"\n")
+        child.stdin.close()
+        child.stdout.read()
+        child.stdout.close()
+        assert child.wait(timeout=120) in (0, 3)  # done already, or stopped by the closed pipe
