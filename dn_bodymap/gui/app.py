@@ -144,7 +144,7 @@ class Start:
         self.window = window
         window.setWindowTitle(f"dn-bodymap — {Path(path).name}")
         if not window.reopen_last():
-            window.show_patients()
+            window.show_patients(refresh=False)  # the page listed them when it was built
         window.show()
         warm_up_after_first_paint(window, [self.after_first_paint, *warm_up_steps(window)])
 

@@ -337,10 +337,13 @@ class MainWindow(QMainWindow):
         """Before the session screen goes: strokes still being worked out are applied first."""
         return self.controller is None or self.controller.leave()
 
-    def show_patients(self) -> None:
+    def show_patients(self, *, refresh: bool = True) -> None:
+        """``refresh=False`` at start-up only: the page has just listed the patients when it was built
+        (listing 200 patients twice before the first paint was a third of a clinic's start)."""
         self.leave_session()
         self.stack.setCurrentWidget(self.patients)
-        self.patients.refresh()
+        if refresh:
+            self.patients.refresh()
         self.setWindowTitle("dn-bodymap — patients")
         self.settings.setValue("last_session", "")
         self._update_actions()

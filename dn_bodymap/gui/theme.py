@@ -8,7 +8,10 @@ from PySide6.QtWidgets import QApplication
 
 def apply_palette(app: QApplication, dark: bool) -> None:
     """Switch palettes and repaint every widget now, not after a restart."""
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":
+        # Setting a style again re-creates it for every widget, and combo boxes then size to their
+        # longest entry: the dark palette cut off the session inspector's right edge.
+        app.setStyle("Fusion")
     app.setPalette(app.style().standardPalette() if not dark else _dark())
     _repolish(app)
 

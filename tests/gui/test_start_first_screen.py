@@ -196,3 +196,19 @@ def test_a_writer_refused_after_the_paint_gives_the_same_message_and_exit(
         assert _digest(clinic) == before
     finally:
         other.release()
+
+
+def test_the_start_lists_the_patients_once_before_the_first_paint(start, monkeypatch) -> None:
+    """The page lists the patients when it is built; showing it at start-up does not list them again
+    (200 rows twice was a third of a 10,000-patient clinic's start)."""
+    calls: list[str] = []
+    search = FirstScreenStore.search_patients
+
+    def counted(self, *args, **kwargs):
+        calls.append("search")
+        return search(self, *args, **kwargs)
+
+    monkeypatch.setattr(FirstScreenStore, "search_patients", counted)
+    started = start()
+    assert isinstance(started.window.repo, FirstScreenStore)
+    assert calls == ["search"] and started.window.patients.patients.count() == len(NAMES)
