@@ -7,11 +7,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+from audit_fixtures import private_key_fixture, tamper  # noqa: F401  (autouse: a private audit key per test)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from store_builders import make_mark, make_patient
@@ -113,13 +113,6 @@ def test_keyed_hashes_are_the_written_recipe(key: bytes, entries: list[tuple]) -
 # -- the batched walks against the one-at-a-time walks -------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def private_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "config" / "audit.key"
-    monkeypatch.setenv(audit_key.KEY_ENV, str(path))
-    return path
-
-
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
     path = tmp_path / "records.db"
@@ -157,22 +150,6 @@ def one_at_a_time(path: Path) -> list[str]:
                     problems.append(found)
         problems += [f"trigger {name} was removed" for name in audit.missing_triggers(db)]
     return problems
-
-
-def tamper(path: Path, *statements: str) -> None:
-    """What someone with sqlite3 and the file can do; a trigger dropped to do it is put back, so the
-    file still opens (only the walk can tell)."""
-    conn = sqlite3.connect(path)
-    try:
-        triggers = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
-        dropped = [sql.split()[-1] for sql in statements if sql.startswith("DROP TRIGGER")]
-        for sql in statements:
-            conn.execute(sql)
-        for trigger in dropped:
-            conn.execute(triggers[trigger])
-        conn.commit()
-    finally:
-        conn.close()
 
 
 TAMPERING = {

@@ -6,25 +6,18 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
+from audit_fixtures import private_key_fixture, tamper  # noqa: F401  (autouse: a private audit key per test)
 from store_builders import make_mark, make_patient
 
 from dn_bodymap.charting.records import Session
 from dn_bodymap.cli import main
 from dn_bodymap.store import audit, audit_key, check_child, open_read_only, open_store, records_check
-
-
-@pytest.fixture(autouse=True)
-def private_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "config" / "audit.key"
-    monkeypatch.setenv(audit_key.KEY_ENV, str(path))
-    return path
 
 
 @pytest.fixture
@@ -91,22 +84,6 @@ def store(tmp_path: Path) -> Path:
             for _ in range(3):
                 repo.add_mark(make_mark(session))
     return path
-
-
-def tamper(path: Path, *statements: str) -> None:
-    """What someone with sqlite3 and the file can do; a trigger dropped to do it is put back, so the
-    file still opens (only the walk can tell)."""
-    conn = sqlite3.connect(path)
-    try:
-        triggers = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
-        dropped = [sql.split()[-1] for sql in statements if sql.startswith("DROP TRIGGER")]
-        for sql in statements:
-            conn.execute(sql)
-        for trigger in dropped:
-            conn.execute(triggers[trigger])
-        conn.commit()
-    finally:
-        conn.close()
 
 
 EDITS = (

@@ -14,10 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from audit_fixtures import private_key_fixture  # noqa: F401  (autouse: a private audit key per test)
 from store_builders import make_area, make_mark, make_patient
 
 from dn_bodymap.charting.records import Addendum, AdverseEvent, Session
-from dn_bodymap.store import audit_key, open_read_only, open_store
+from dn_bodymap.store import open_read_only, open_store
 from dn_bodymap.store.backup import backups_of
 from dn_bodymap.store.chain_head import TAIL, chain_end_problems
 from dn_bodymap.store.restore import restore_backup
@@ -26,13 +27,6 @@ APPEND_ONLY = (
     "CREATE TRIGGER {name} BEFORE {what} ON audit_log "
     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
 )
-
-
-@pytest.fixture(autouse=True)
-def private_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "config" / "audit.key"
-    monkeypatch.setenv(audit_key.KEY_ENV, str(path))
-    return path
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from audit_fixtures import private_key_fixture  # noqa: F401  (autouse: a private audit key per test)
 from store_builders import make_ack, make_area, make_mark, make_patient
 
 from dn_bodymap.charting.records import Addendum, AdverseEvent, Session
@@ -17,13 +18,6 @@ from dn_bodymap.charting.validation import ValidationError
 from dn_bodymap.cli import main
 from dn_bodymap.store import StoreError, audit_key, open_read_only, open_store
 from dn_bodymap.store.restore import restore_backup
-
-
-@pytest.fixture(autouse=True)
-def private_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "config" / "audit.key"
-    monkeypatch.setenv(audit_key.KEY_ENV, str(path))
-    return path
 
 
 @pytest.fixture
