@@ -154,3 +154,27 @@ def test_cli_rekey_reads_both_passphrases_from_the_environment(
     assert "Demo Patient" in capsys.readouterr().out
     with open_read_only(encrypted) as repo:
         assert repo.search_patients()
+
+
+def test_a_compressed_backup_with_a_whole_number_of_pages_is_not_taken_for_an_encrypted_one(
+    template: Path, tmp_path: Path, keys: MemoryKeyring
+) -> None:
+    """A gzip copy whose size happens to be a multiple of 512 bytes (one in 512) looked like
+    SQLCipher pages: `db encrypt` then left it in the clear and `db rekey` failed on it."""
+    import gzip
+
+    from dn_bodymap.store.backup import is_compressed
+
+    db = copy_store(template, tmp_path / "records.db")
+    made = make_backup(db, "auto", force=True)
+    assert made is not None and is_compressed(made)
+    with open(made, "ab") as handle:  # gzip readers skip zero padding after the member
+        handle.write(b"\0" * (-made.stat().st_size % 512 or 512))
+    assert made.stat().st_size % 512 == 0 and gzip.decompress(made.read_bytes())
+    assert not looks_encrypted(made)
+    encrypt_database(db, PASSPHRASE)
+    backups = backups_of(db)
+    assert backups and all(looks_encrypted(b) for b in backups)  # nothing left in the clear
+    os.environ[key_source.PASSPHRASE_ENV] = PASSPHRASE
+    rekey_database(db, NEW)
+    assert all(_opens(b, NEW) for b in backups_of(db))
