@@ -447,6 +447,7 @@ class MainWindow(QMainWindow):
         self.controller.editableChanged.connect(lambda _: self._update_actions())
         self.controller.saveStateChanged.connect(self._on_save_state)
         self.controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.session_page.canvas.viewChanged.connect(self._forget_hazard_here)
         self.controller.refused.connect(self._on_refused)
         self.session_page.signRequested.connect(self.sign_session)
         self.session_page.screeningRequested.connect(self.screening)
@@ -463,6 +464,14 @@ class MainWindow(QMainWindow):
         self.settings.setValue("last_session", session_id)
         self.save_label.setText("All changes saved")
         self._update_actions()
+
+    def _forget_hazard_here(self, _view: str) -> None:
+        """ "Hazard here: …" speaks of the mark just placed; on another view it would seem to name a
+        hazard of what is now shown."""
+        from dn_bodymap.gui.session.controller import HAZARD_HERE
+
+        if self.statusBar().currentMessage().startswith(HAZARD_HERE):
+            self.statusBar().clearMessage()
 
     def show_pulled_records(self, patient_ids: frozenset[str | None]) -> None:
         """A sync round applied another workstation's records (an addendum, a late adverse event,

@@ -102,6 +102,7 @@ class CanvasPanel(QWidget):
     toolChanged = Signal(str)
     qualityChanged = Signal(str)
     brushWidthChanged = Signal(float)
+    viewChanged = Signal(str)  # another view is shown (not a re-layout of the same one)
 
     def __init__(self, atlas: Atlas, options_factory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -355,7 +356,7 @@ class CanvasPanel(QWidget):
             return  # a detail view whose data is not in this atlas
         if is_detail_view(view) and not is_detail_view(self.current):
             self.came_from = self.current
-        self.current = view
+        changed, self.current = view != self.current, view
         detail = is_detail_view(view)
         self.view_buttons.setExclusive(not detail)
         for button in self.view_buttons.buttons():
@@ -383,6 +384,8 @@ class CanvasPanel(QWidget):
         for widget in self.views.values():
             if widget.isVisible():
                 widget.fit()
+        if changed:
+            self.viewChanged.emit(view)
 
     def _on_side_by_side(self, on: bool) -> None:
         self.side_by_side = on

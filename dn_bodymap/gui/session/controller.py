@@ -58,6 +58,10 @@ if TYPE_CHECKING:  # loaded when first used, after the session screen's first pa
     from dn_bodymap.safety.session import SessionReview
 
 
+#: The status line after a mark is placed on a hazard; it speaks of the view the mark is on.
+HAZARD_HERE = "Hazard here: "
+
+
 @dataclass(frozen=True, slots=True)
 class AcknowledgementAnswer:
     technique: str
@@ -390,7 +394,7 @@ class SessionController(QObject):
         assessment = self.assess(view, mark.x, mark.y)
         if assessment.hazards:
             summary = "; ".join(f"{h.structure} ({label(h.level)})" for h in assessment.hazards)
-            self.message.emit(f"Hazard here: {summary}")
+            self.message.emit(f"{HAZARD_HERE}{summary}")
         return self.mark(mark.id)
 
     def copy_marks(self, marks: Iterable[Mark], text: str = "Copy trigger points") -> list[Mark]:
