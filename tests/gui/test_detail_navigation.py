@@ -110,3 +110,39 @@ def test_marks_can_be_placed_on_the_plantar_view(canvas, qtbot):
     with qtbot.waitSignal(canvas.views["plantar"].placeRequested) as placed:
         qtbot.mouseClick(canvas.views["plantar"].viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert placed.args[0] == "plantar"
+
+
+def _right_click(canvas, view: str, x: float, y: float, monkeypatch, choose: str | None) -> list[str]:
+    """Send a context-menu event to the view's viewport; the menu's entries are returned and the one
+    starting with ``choose`` is triggered instead of showing the menu (no blocking exec in tests)."""
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    shown: list[str] = []
+
+    def fake_exec(menu, _at) -> None:
+        shown.extend(a.text() for a in menu.actions() if not a.isSeparator())
+        for action in menu.actions():
+            if choose and action.text().startswith(choose):
+                action.trigger()
+
+    monkeypatch.setattr(canvas, "_exec_menu", fake_exec)
+    viewport = canvas.views[view].viewport()
+    pos = _viewport_point(canvas, view, x, y)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, viewport.mapToGlobal(pos))
+    QApplication.sendEvent(viewport, event)
+    return shown
+
+
+def test_a_right_click_on_the_heel_offers_the_soles(canvas, monkeypatch):
+    canvas.show_view("posterior")
+    assert _right_click(canvas, "posterior", *_heel(canvas), monkeypatch, choose=None) == [
+        "Enlarge: " + canvas.atlas.view_meta["plantar"].label
+    ]
+    assert canvas.current == "posterior"  # shown, not chosen
+    _right_click(canvas, "posterior", *_heel(canvas), monkeypatch, choose="Enlarge")
+    assert canvas.current == "plantar" and "Back" in canvas.back_button.text()
+    canvas.go_back()
+    lumbar = next(r for r in canvas.atlas.view("posterior").regions if r.id == "lumbar")
+    assert _right_click(canvas, "posterior", *lumbar.anchor, monkeypatch, choose=None) == []
+    assert canvas.context_menu("posterior", _viewport_point(canvas, "posterior", *lumbar.anchor)) is None

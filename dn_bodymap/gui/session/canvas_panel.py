@@ -4,7 +4,8 @@ Detail views (soles, palms, backs of the hands, face, head; docs/atlas-detail-vi
 in a "Detail" drop-down built from the atlas, so a view appears as soon as its data loads. On a body
 view, resting the cursor on a region that a detail view enlarges (the heel, the sole) shows a small
 "Enlarge" button beside the cursor: a single click there still places a mark, as on any other
-region, and the enlarged view is one deliberate click on the button. "Back to <view>" returns.
+region, and the enlarged view is one deliberate click on the button; a right-click there offers the
+same "Enlarge" in its menu (with the view's own entries). "Back to <view>" returns.
 """
 
 from __future__ import annotations
@@ -439,11 +440,48 @@ class CanvasPanel(QWidget):
                 if watched is widget.viewport():
                     self._offer_enlarge(v, event.position().toPoint())
                     break
+        elif event.type() == QEvent.Type.ContextMenu:
+            for v in VIEWS:
+                widget = self.views[v]
+                if watched is widget.viewport():
+                    return self._context_menu(v, event.pos(), event.globalPos())
         elif (
             event.type() == QEvent.Type.Leave and self.enlarge_button.isVisible() and not self._over_button()
         ):
             self.enlarge_button.hide()  # leaving towards the button keeps it, elsewhere hides it
         return super().eventFilter(watched, event)
+
+    def _context_menu(self, view: str, pos: QPoint, global_pos: QPoint) -> bool:
+        """Right-click: the menu of ``context_menu`` when there is one (True: handled here), else the
+        view's own menu."""
+        menu = self.context_menu(view, pos)
+        if menu is None:
+            return False
+        self.enlarge_button.hide()
+        self._exec_menu(menu, global_pos)
+        menu.deleteLater()
+        return True
+
+    def context_menu(self, view: str, pos: QPoint):
+        """On a part a detail view enlarges: the view's own entries (taking over a faded mark), then
+        "Enlarge: <part>"; None elsewhere (the view's own menu then opens alone)."""
+        from PySide6.QtWidgets import QMenu
+
+        widget = self.views[view]
+        scene_pos = widget.mapToScene(pos)
+        detail = self.detail_at(view, scene_pos.x(), scene_pos.y())
+        if detail is None:
+            return None
+        menu = widget.overlay_menu(widget.itemAt(pos)) or QMenu(widget)
+        if not menu.isEmpty():
+            menu.addSeparator()
+        meta = self.atlas.view_meta.get(detail)
+        action = menu.addAction(f"Enlarge: {meta.label if meta else DETAIL_SHORT.get(detail, detail)}")
+        action.triggered.connect(lambda: self.open_detail(detail, view))
+        return menu
+
+    def _exec_menu(self, menu, global_pos: QPoint) -> None:
+        menu.exec(global_pos)
 
     def _over_button(self) -> bool:
         local = self.enlarge_button.mapFromGlobal(QCursor.pos())
