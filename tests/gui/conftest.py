@@ -55,3 +55,22 @@ def make_window(qtbot, settings, db_path):
     yield make
     for repo in opened:
         repo.close()
+
+
+@pytest.fixture
+def canvas(qtbot):
+    """The session's canvas panel alone on the default atlas, 1000 x 800 px, light palette."""
+    from PySide6.QtWidgets import QLayout
+
+    from dn_bodymap.atlas.loader import default_atlas
+    from dn_bodymap.gui.session.canvas_panel import CanvasPanel
+    from dn_bodymap.render.style import LIGHT
+    from dn_bodymap.render.view_painter import RenderOptions
+
+    panel = CanvasPanel(default_atlas(), lambda layers: RenderOptions(layers=layers, palette=LIGHT))
+    qtbot.addWidget(panel)
+    panel.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+    panel.show()
+    panel.resize(1000, 800)
+    qtbot.waitUntil(lambda: panel.width() == 1000)
+    return panel

@@ -7,24 +7,7 @@ the list keeps the full labels.
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtWidgets import QLayout, QStyle, QStyleOptionComboBox
-
-
-@pytest.fixture
-def canvas(qtbot):
-    from dn_bodymap.atlas.loader import default_atlas
-    from dn_bodymap.gui.session.canvas_panel import CanvasPanel
-    from dn_bodymap.render.style import LIGHT
-    from dn_bodymap.render.view_painter import RenderOptions
-
-    panel = CanvasPanel(default_atlas(), lambda layers: RenderOptions(layers=layers, palette=LIGHT))
-    qtbot.addWidget(panel)
-    panel.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-    panel.show()
-    panel.resize(1000, 800)
-    qtbot.waitUntil(lambda: panel.width() == 1000)
-    return panel
+from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
 
 
 def _field_width(box) -> int:

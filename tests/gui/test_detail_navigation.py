@@ -5,27 +5,9 @@ heel still places a mark."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtWidgets import QLayout
 
 from dn_bodymap.atlas.model import Side
-
-
-@pytest.fixture
-def canvas(qtbot):
-    from dn_bodymap.atlas.loader import default_atlas
-    from dn_bodymap.gui.session.canvas_panel import CanvasPanel
-    from dn_bodymap.render.style import LIGHT
-    from dn_bodymap.render.view_painter import RenderOptions
-
-    panel = CanvasPanel(default_atlas(), lambda layers: RenderOptions(layers=layers, palette=LIGHT))
-    qtbot.addWidget(panel)
-    panel.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-    panel.show()
-    panel.resize(1000, 800)
-    qtbot.waitUntil(lambda: panel.width() == 1000)
-    return panel
 
 
 def _viewport_point(canvas, view: str, x: float, y: float) -> QPoint:

@@ -5,13 +5,9 @@ no repository and no record model before it; the writer opens in the first step 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from dn_bodymap.atlas.loader import cache_file
+from app_child import start_app
 
 BUILD = r"""
 import sys
@@ -89,24 +85,7 @@ gui_app.run_app(db=sys.argv[1])
 
 def _start(tmp_path: Path, reopen_last: bool = False, click: bool = False) -> dict:
     """Builds a demo database (with its own settings and audit key), then starts the app on it."""
-    path = tmp_path / "records.db"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
-    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
-    env.pop("DN_BODYMAP_DB", None)
-    env.setdefault("DN_BODYMAP_CACHE", str(cache_file("x").parent))  # the atlas as already built
-    built = subprocess.run(
-        [sys.executable, "-c", BUILD, str(path)], capture_output=True, text=True, env=env, check=True
-    )
-    last_session = built.stdout.strip().splitlines()[-1] if reopen_last else ""
-    result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path), last_session, "click" if click else ""],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return start_app(tmp_path, BUILD, CHILD, session=reopen_last, extra="click" if click else "")
 
 
 def test_patient_list_is_painted_before_the_atlas_and_session_screen_load(tmp_path: Path) -> None:

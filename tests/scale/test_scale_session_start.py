@@ -5,18 +5,13 @@ the paint they are checked, equal to an eager computation. A click before that s
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from app_child import start_app
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from dn_bodymap.atlas.loader import cache_file
 
 BUILD = r"""
 import sys
@@ -91,24 +86,7 @@ gui_app.run_app(db=sys.argv[1])
 
 
 def _start(tmp_path: Path, click: bool = False) -> dict:
-    path = tmp_path / "records.db"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
-    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
-    env.pop("DN_BODYMAP_DB", None)
-    env.setdefault("DN_BODYMAP_CACHE", str(cache_file("x").parent))  # the atlas as already built
-    built = subprocess.run(
-        [sys.executable, "-c", BUILD, str(path)], capture_output=True, text=True, env=env, check=True
-    )
-    session_id = built.stdout.strip().splitlines()[-1]
-    result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path), session_id, "click" if click else ""],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return start_app(tmp_path, BUILD, CHILD, session=True, extra="click" if click else "")
 
 
 def test_the_session_paints_before_the_assessment_and_checks_its_rules_right_after(tmp_path: Path) -> None:
