@@ -7,11 +7,13 @@ asset or a new version of this code always rebuilds.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import pickle
 import tempfile
+import time
 import tomllib
 import zlib
 from functools import lru_cache
@@ -187,6 +189,31 @@ def _loads_split(payload: memoryview) -> object:
     return _ShapeUnpickler(io.BytesIO(skeleton), shapes).load()
 
 
+#: A cache file not read or written for this long belongs to a version of the code or assets no
+#: longer run: the next cache write removes it (each version adds its own files, a few MiB each).
+STALE_SECONDS = 30 * 24 * 3600
+#: A file read is marked as used (its time set to now) at most once a day.
+_FRESH_SECONDS = 24 * 3600
+
+
+def _mark_used(path: Path) -> None:
+    with contextlib.suppress(OSError):  # a read-only cache folder: kept, merely never marked
+        if time.time() - path.stat().st_mtime > _FRESH_SECONDS:
+            os.utime(path)
+
+
+def prune_stale(folder: Path) -> list[Path]:
+    """Remove this folder's cache files (and stray temporary files) unused for ``STALE_SECONDS``."""
+    removed: list[Path] = []
+    cutoff = time.time() - STALE_SECONDS
+    for candidate in (*folder.glob("atlas-*.pickle"), *folder.glob("*.tmp")):
+        with contextlib.suppress(OSError):
+            if candidate.stat().st_mtime < cutoff:
+                candidate.unlink()
+                removed.append(candidate)
+    return removed
+
+
 def read_cached(path: Path, kind: type):
     """The object pickled at ``path`` if it is a ``kind``; None for a missing, stale or torn file."""
     found = _read_checked(path, kind)
@@ -211,7 +238,10 @@ def _read_checked(path: Path, kind: type) -> tuple[Any, str] | None:
         cached = _loads_split(payload) if tag is SPLIT_TAG else pickle.loads(payload)
     except Exception:  # an incompatible cache file (another version's classes) is simply rebuilt
         return None
-    return (cached, f"{crc:08x}-{len(payload)}") if isinstance(cached, kind) else None
+    if not isinstance(cached, kind):
+        return None
+    _mark_used(path)
+    return cached, f"{crc:08x}-{len(payload)}"
 
 
 #: id(atlas) → (atlas, identity) for atlases read from the cache file: the identity names exactly the
@@ -241,7 +271,8 @@ def write_cached(path: Path, value: object, split_shapes: bool = False) -> None:
             fh.write(payload)
         os.replace(tmp, path)
     except OSError:
-        pass  # a read-only cache folder only costs speed
+        return  # a read-only cache folder only costs speed
+    prune_stale(path.parent)  # a new file: maybe a new version, and others no longer used
 
 
 def load_atlas(root: Path | None = None, use_cache: bool = True) -> Atlas:

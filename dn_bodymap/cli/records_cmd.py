@@ -220,29 +220,9 @@ def _db_check(args: argparse.Namespace) -> int:
     from dn_bodymap.cli.db_crypto_cmd import unlock_for_command
 
     unlock_for_command(path)  # an encrypted database: its passphrase once, or one sentence
-    import sqlite3
-    from concurrent.futures import ThreadPoolExecutor
+    from dn_bodymap.store.check_child import db_check_in_child
 
-    from dn_bodymap.store import open_read_only
-    from dn_bodymap.store.anchor import anchor_problems
-    from dn_bodymap.store.backup import integrity_problems
-    from dn_bodymap.store.check_child import verify_chain_split
-
-    # SQLite's own checks run in C without the GIL, so the audit walk (Python: a keyed hash per
-    # entry, a content hash per record) runs beside them, its record-content half in a child
-    # process on a big file (store/check_child.py); its findings count only in a sound file.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        integrity = pool.submit(integrity_problems, path)
-        chain: list[str] = []
-        try:
-            with open_read_only(path, check=False) as repo:  # the integrity check is the full check
-                chain += [f"audit log: {p}" for p in verify_chain_split(repo.db, path)]
-                chain += [f"audit log: {p}" for p in anchor_problems(repo.db, path)]
-        except StoreError as exc:
-            chain.append(str(exc))
-        except sqlite3.DatabaseError as exc:  # a damaged file: the integrity check says where
-            chain.append(f"the audit log cannot be read to the end ({exc})")
-        problems = integrity.result() or chain
+    problems = db_check_in_child(path)  # a big file in a child that maps it (store/check_child.py)
     if args.json:
         print_json({"path": str(path), "ok": not problems, "problems": problems})
     elif problems:

@@ -6,8 +6,9 @@ migrations, the identity lock, the chain-end check) opens in the first turn of t
 that paint, before anything else; then come the backup, clinic sync and idle lock menus, the
 read-only reason, the background backup and the records check, then the atlas, the trigger-point
 library, the referral index, the Teaching menu and the session screen's modules, one step per turn
-of the event loop (earlier when the window needs one of them; reopening the last session opens the
-writer and loads what the session needs first).
+of the event loop (earlier when the window needs one of them). Reopening the last session loads what
+the session needs first; on such a database it too is painted from the read-only connection (the
+repository's own reads) and the writer opens in the same first step after the paint.
 """
 
 from __future__ import annotations
@@ -80,17 +81,16 @@ def database_path(db: str | None, demo: bool) -> Path:
 
 
 def first_screen_store(db: str | None, demo: bool, settings: QSettings, open_writer: Callable[[], object]):
-    """A read-only store to paint the patient list from, or None: the writer opens first (another
-    file than store/first_screen.py allows, an empty ``--db``, or a session to reopen)."""
-    if str(settings.value("last_session", "") or ""):
-        return None  # the session screen writes from its first paint
+    """A read-only store to paint the first screen from — the patient list, or the last session to
+    reopen (its reads are the repository's own) — or None: the writer opens first (another file
+    than store/first_screen.py allows, or an empty ``--db``)."""
     try:
         path = database_path(db, demo)
     except Exception:  # the writer's path gives the message
         return None
     from dn_bodymap.store.first_screen import open_first_screen
 
-    return open_first_screen(path, open_writer)
+    return open_first_screen(path, open_writer, session=bool(str(settings.value("last_session", "") or "")))
 
 
 def cannot_open(exc: Exception) -> None:
@@ -100,22 +100,27 @@ def cannot_open(exc: Exception) -> None:
 
 
 def run_app(db: str | None = None, demo: bool = False) -> int:
+    from dn_bodymap.gui import start_gc
     from dn_bodymap.gui.theme import apply_palette
 
-    app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("dn-bodymap")
-    app.setOrganizationName("dn-bodymap")
-    install_excepthook(app)
-    settings = QSettings("dn-bodymap", "dn-bodymap")
-    apply_palette(app, settings.value("dark", False, type=bool))
-    start = Start(db, demo, settings)
-    if start.window is None:
-        return 2
+    start_gc.pause()  # until the first paint (gui/start_gc.py)
     try:
-        code = app.exec()
+        app = QApplication.instance() or QApplication(sys.argv)
+        app.setApplicationName("dn-bodymap")
+        app.setOrganizationName("dn-bodymap")
+        install_excepthook(app)
+        settings = QSettings("dn-bodymap", "dn-bodymap")
+        apply_palette(app, settings.value("dark", False, type=bool))
+        start = Start(db, demo, settings)
+        if start.window is None:
+            return 2
+        try:
+            code = app.exec()
+        finally:
+            start.finish()
+        return 2 if start.aborted else code
     finally:
-        start.finish()
-    return 2 if start.aborted else code
+        start_gc.resume()  # the app ends without a paint (the records could not open)
 
 
 class Start:
@@ -172,6 +177,9 @@ class Start:
     def after_first_paint(self) -> None:
         """The first step after the first paint: the writer (StartAborted ends the steps), then
         what the first screen does not show."""
+        from dn_bodymap.gui import start_gc
+
+        start_gc.resume()
         if self.first is not None:
             self.window.use_repository(self.first.take_writer())
         finish_start(self.window)

@@ -252,7 +252,9 @@ class MainWindow(QMainWindow):
 
     def use_repository(self, repo: Repository) -> None:
         """The writer, once open after the first paint (gui/app.py), replaces the read-only store
-        the first screen was painted from, everywhere the window handed it out."""
+        the first screen was painted from, everywhere the window handed it out. A session screen
+        reopened at start keeps that store in its controller and editing session: with the writer
+        open, the store hands every call to it (store/first_screen.py)."""
         self.repo = repo
         self.patients.repo = repo
         self.profile = repo.get_clinician()

@@ -138,14 +138,17 @@ def keyed_hashes(key: bytes, prev_hashes: Sequence[str], fields: Sequence[Sequen
     """``audit.keyed_hash`` of each entry of a batch: HMAC-SHA256 (RFC 2104) from the key's inner
     and outer hash states made once, which costs half of OpenSSL's one-shot HMAC per entry."""
     inner, outer = _hmac_states(key)
-    digests = []
-    for payload in entry_payloads(prev_hashes, fields):
-        h = inner.copy()
-        h.update(payload.encode())
-        o = outer.copy()
-        o.update(h.digest())
-        digests.append(o.hexdigest())
-    return digests
+    n = len(prev_hashes)
+    # Each step mapped over the batch in C (a Python loop over the entries cost a third of the walk).
+    inners = list(map(_COPY, repeat(inner, n)))
+    list(map(_UPDATE, inners, map(str.encode, entry_payloads(prev_hashes, fields))))
+    outers = list(map(_COPY, repeat(outer, n)))
+    list(map(_UPDATE, outers, map(_DIGEST, inners)))
+    return list(map(_HEX, outers))
+
+
+_SHA256 = type(hashlib.sha256())
+_COPY, _UPDATE, _DIGEST = _SHA256.copy, _SHA256.update, _SHA256.digest
 
 
 @cache

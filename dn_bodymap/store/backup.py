@@ -384,10 +384,12 @@ def thin(
 
 
 # -- checks -----------------------------------------------------------------------------------
-def _pragma_problems(path: Path, check: str, *, foreign_keys: bool = True) -> list[str]:
+def _pragma_problems(path: Path, check: str, *, foreign_keys: bool = True, mmap_bytes: int = 0) -> list[str]:
     try:
         conn = _read_only(path)
         try:
+            if mmap_bytes:  # only a child process maps the file (store/check_child.py says why)
+                conn.execute(f"PRAGMA mmap_size = {int(mmap_bytes)}")
             rows = conn.execute(f"PRAGMA {check}").fetchall()
             problems = [str(r[0]) for r in rows if r[0] != "ok"]
             if not foreign_keys:
@@ -407,9 +409,9 @@ def quick_check(path: Path) -> list[str]:
     return _pragma_problems(path, "quick_check", foreign_keys=False)
 
 
-def integrity_problems(path: Path) -> list[str]:
+def integrity_problems(path: Path, *, mmap_bytes: int = 0) -> list[str]:
     """``integrity_check`` + ``foreign_key_check`` of a file; empty when it is sound."""
-    return _pragma_problems(path, "integrity_check")
+    return _pragma_problems(path, "integrity_check", mmap_bytes=mmap_bytes)
 
 
 def _fsync(path: Path) -> None:

@@ -13,6 +13,14 @@ an encrypted file's passphrase, and the audit key the parent would use. It only 
 on stdout and exits when its stdin closes, so a parent that dies or is killed takes it along and a
 killed child loses nothing. A chunk the child does not answer for, or a child that cannot start,
 is walked in-process: the findings, and their order, are the same either way.
+
+``dn-bodymap db check`` itself runs in a child on a big file (``db_check_in_child``), whose
+connections map the file (``PRAGMA mmap_size``) as the record walk's child's do: SQLite then reads a
+page from memory instead of a ``pread`` system call each. On a clinic that was more than half of
+SQLite's own integrity check (8.7 of 15.9 s were system time) and a third of the record walk's
+latest-entry look-ups. Only children map: an I/O error on a mapped page (a failing disk) is a
+SIGBUS that ends the process, so a child that dies is done again in the parent, unmapped, where the
+same error is a ``DatabaseError`` and a sentence.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +42,15 @@ SPLIT_MIN_BYTES = 64 * 1024 * 1024
 CHUNK_ROWS = 32768
 
 Chunk = tuple[str, int, int]  # kind, first rowid, last rowid
+
+#: What a child's connections map; SQLite caps it at its own limit (2 GiB in the standard builds)
+#: and at the file's size, and ignores it for an encrypted file.
+MMAP_BYTES = 1 << 40
+
+
+def map_pages(conn: Any) -> None:
+    """Let SQLite read ``conn``'s pages from a read-only mapping of the file (children only)."""
+    conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
 
 
 def can_spawn() -> bool:
@@ -114,7 +131,7 @@ class Child:
 
 
 def start(mode: str, path: Path, passphrase: str | None, **extra: Any) -> Child | None:
-    """Start a child for ``mode`` ("chunks" or "full"); None when none can be started."""
+    """Start a child for ``mode`` ("chunks", "full" or "check"); None when none can be started."""
     from dn_bodymap.store import audit_key
 
     if not can_spawn():
@@ -181,18 +198,23 @@ def _serve(child: Child, work: _Work) -> None:
     child.stop()
 
 
-def verify_chain_split(db: Any, path: Path) -> list[str]:
+def verify_chain_split(db: Any, path: Path, first: Callable[[], bool] | None = None) -> list[str]:
     """``audit.verify_chain(db)``'s findings, in its order; for a big file a child walks chunks of
-    the records while this process walks the chain, then both take chunks until none are left."""
+    the records while this process walks the chain, then both take chunks until none are left.
+
+    ``first`` (SQLite's own checks, in C) runs here before the chain, while the child already walks
+    records: two busy cores, not three workers on two (which cost a third more CPU on a clinic's
+    file); when it returns False (a damaged file) nothing is walked and the findings are empty."""
     from dn_bodymap.store import audit
 
+    go_on = first or (lambda: True)
     if not audit.has_content_columns(db) or path.stat().st_size < SPLIT_MIN_BYTES:
-        return audit.verify_chain(db)
+        return audit.verify_chain(db) if go_on() else []
     every = audit.every_row_audited(db)
     work = _Work(content_chunks(db))
     child = start("chunks", path, getattr(db.conn, "passphrase", None), every_row_audited=every)
     if child is None:
-        return audit.verify_chain(db)
+        return audit.verify_chain(db) if go_on() else []
     server = threading.Thread(target=_serve, args=(child, work), name="dn-bodymap check child", daemon=True)
     server.start()
 
@@ -201,6 +223,10 @@ def verify_chain_split(db: Any, path: Path) -> list[str]:
         work.found[index] = audit.table_problems(db, kind, every_row_audited=every, rowids=(low, high))
 
     try:
+        if not go_on():
+            child.stop()
+            server.join()
+            return []
         problems = audit.chain_problems(db)
         while (index := work.take()) is not None:
             walk(index)
@@ -216,6 +242,62 @@ def verify_chain_split(db: Any, path: Path) -> list[str]:
     return problems + [f"trigger {name} was removed" for name in audit.missing_triggers(db)]
 
 
+# -- `dn-bodymap db check` ----------------------------------------------------------------------
+def db_check(path: Path, *, mapped: bool = False) -> list[str]:
+    """What ``db check`` finds: SQLite's integrity and foreign-key checks, then the audit walk (a
+    keyed hash per entry, a content hash per record) in a sound file; on a big file a child walks
+    records from the start, beside both (``verify_chain_split``)."""
+    import sqlite3
+
+    from dn_bodymap.store.anchor import anchor_problems
+    from dn_bodymap.store.backup import integrity_problems
+    from dn_bodymap.store.errors import StoreError
+    from dn_bodymap.store.repository import open_read_only
+
+    integrity: list[str] | None = None
+
+    def sound() -> bool:
+        nonlocal integrity
+        integrity = integrity_problems(path, mmap_bytes=MMAP_BYTES if mapped else 0)
+        return not integrity
+
+    chain: list[str] = []
+    try:
+        with open_read_only(path, check=False) as repo:  # the integrity check is the full check
+            if mapped:
+                map_pages(repo.db)
+            chain += [f"audit log: {p}" for p in verify_chain_split(repo.db, path, first=sound)]
+            if integrity == []:
+                chain += [f"audit log: {p}" for p in anchor_problems(repo.db, path)]
+    except StoreError as exc:
+        chain.append(str(exc))
+    except sqlite3.DatabaseError as exc:  # a damaged file: the integrity check says where
+        chain.append(f"the audit log cannot be read to the end ({exc})")
+    if integrity is None:  # the file would not open for the walk: SQLite's checks say why
+        sound()
+    return integrity or chain
+
+
+def db_check_in_child(path: Path) -> list[str]:
+    """``db_check`` in a child whose connections map the file (a big file only: a small one is done
+    here); here, unmapped, when no child can start or it ends without answering (a SIGBUS)."""
+    if path.stat().st_size >= SPLIT_MIN_BYTES:
+        import sqlite3
+
+        from dn_bodymap.store.errors import StoreError
+
+        try:
+            passphrase = passphrase_of(path)
+        except (StoreError, sqlite3.DatabaseError, OSError):
+            passphrase = None  # the check here words what is wrong with the file
+        else:
+            child = start("check", path, passphrase, split_min_bytes=SPLIT_MIN_BYTES, chunk_rows=CHUNK_ROWS)
+            answer = child.result() if child is not None else None
+            if answer is not None:
+                return [str(p) for p in answer["problems"]]
+    return db_check(path)
+
+
 # -- the child's side ----------------------------------------------------------------------------
 def _chunks(request: dict[str, Any], path: Path) -> None:
     """Walk the chunks the parent hands out, one at a time, until it says no more (or goes)."""
@@ -224,6 +306,7 @@ def _chunks(request: dict[str, Any], path: Path) -> None:
 
     every = bool(request.get("every_row_audited"))
     with open_read_only(path, check=False) as repo:
+        map_pages(repo.db)
         _say({"ready": True})
         for line in sys.stdin.buffer:
             message = json.loads(line)
@@ -235,14 +318,26 @@ def _chunks(request: dict[str, Any], path: Path) -> None:
 def _full(path: Path) -> None:
     from dn_bodymap.store.records_check import run_full_check
 
-    threading.Thread(target=_exit_when_parent_goes, args=(sys.stdin.fileno(),), daemon=True).start()
-    result = run_full_check(path, split=False)  # this process is already off the window's
+    _stop_with_parent()
+    result = run_full_check(path, split=False, mapped=True)  # this process is already off the window's
     _say({"problems": list(result.problems), "records": result.records, "entries": result.entries})
+
+
+def _check(request: dict[str, Any], path: Path) -> None:
+    global SPLIT_MIN_BYTES, CHUNK_ROWS
+    SPLIT_MIN_BYTES = int(request.get("split_min_bytes", SPLIT_MIN_BYTES))  # the parent's sizes
+    CHUNK_ROWS = int(request.get("chunk_rows", CHUNK_ROWS))
+    _stop_with_parent()
+    _say({"problems": db_check(path, mapped=True)})
 
 
 def _say(answer: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(answer) + "\n")
     sys.stdout.flush()
+
+
+def _stop_with_parent() -> None:
+    threading.Thread(target=_exit_when_parent_goes, args=(sys.stdin.fileno(),), daemon=True).start()
 
 
 def _exit_when_parent_goes(fd: int) -> None:
@@ -276,6 +371,8 @@ def main() -> int:
     path = Path(request["path"])
     if request["mode"] == "full":
         _full(path)
+    elif request["mode"] == "check":
+        _check(request, path)
     else:
         _chunks(request, path)
     return 0

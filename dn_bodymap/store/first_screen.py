@@ -15,6 +15,13 @@ import, load with the writer). tests/scale/test_scale_start_first_screen.py comp
 with ``SqliteRepository``'s records; anything else — a write, another read — first opens the writer through
 ``open_writer`` (synchronously, once), so a click handled before the swap still writes through
 the writer and nothing is ever written through this connection.
+
+Reopening the last session at start (``session=True``) paints the session screen the same way: its
+controller, session model and canvas need the real records, so every read it makes (``SESSION_READS``)
+runs ``SqliteRepository``'s own read methods on this connection (``ReadOnlyDatabase``: the one call of
+sqlite-utils' ``Database`` they use, ``execute``), without sqlite-utils or the writer's modules (the
+repository imports them on first use). tests/scale/test_scale_session_first_paint.py compares every
+record with the writer's. Any other call opens the writer first, as above.
 """
 
 from __future__ import annotations
@@ -56,10 +63,13 @@ def may_paint_first(path: Path) -> bool:
         return False
 
 
-def open_first_screen(path: Path, open_writer: Callable[[], Any]) -> FirstScreenStore | None:
+def open_first_screen(
+    path: Path, open_writer: Callable[[], Any], *, session: bool = False
+) -> FirstScreenStore | None:
     """The read-only store for the first paint, or None when the writer must open first (the
     file is not as ``may_paint_first`` requires, or the read-only checks refuse it: the writer
-    then gives the same refusal as before)."""
+    then gives the same refusal as before). ``session``: the first screen is the last session's,
+    read with the repository's own read methods (the module's doc)."""
     if not may_paint_first(path):
         return None
     from dn_bodymap.store.migrations import LATEST_VERSION
@@ -72,21 +82,71 @@ def open_first_screen(path: Path, open_writer: Callable[[], Any]) -> FirstScreen
             return None
     except (StoreError, sqlite3.Error, OSError):
         return None
-    return FirstScreenStore(conn, path, open_writer)
+    records = None
+    if session:
+        from dn_bodymap.store.repository import SqliteRepository
+
+        # lock=None: read-only, its own writes refuse; the connection is mode=ro and query_only too.
+        records = SqliteRepository(ReadOnlyDatabase(conn), path, actor="dn-bodymap", lock=None, backups=False)
+    return FirstScreenStore(conn, path, open_writer, records=records)
+
+
+#: The reads the session screen makes before the writer opens (reopening the last session): served
+#: by ``SqliteRepository``'s own methods on the read-only connection; anything else opens the writer.
+SESSION_READS = frozenset(
+    {
+        "get_session",
+        "get_patient",
+        "get_mark",
+        "get_pain_area",
+        "get_annotation",
+        "list_sessions",
+        "list_marks",
+        "list_pain_areas",
+        "list_annotations",
+        "list_acknowledgements",
+        "list_adverse_events",
+        "list_addenda",
+        "load_session",
+        "load_patient_chart",
+        "search_patients",
+        "get_setting",
+        "get_clinician",
+        "get_clinic_logo",
+    }
+)
+
+
+class ReadOnlyDatabase:
+    """What ``SqliteRepository``'s read methods use of sqlite-utils' ``Database``: ``execute``, the
+    same call on the same connection (``Database.execute`` runs ``conn.execute(sql, parameters)``)."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
 
 
 class FirstScreenStore:
     """The first screen's reads on a read-only connection; everything else goes to the writer.
 
     ``writer`` is None until ``open_writer`` has run (the app calls ``take_writer`` just after the
-    first paint; any attribute this class does not serve calls it earlier)."""
+    first paint; any attribute this class does not serve calls it earlier). With ``records`` (a
+    read-only ``SqliteRepository`` on the connection: the session start) the reads in
+    ``SESSION_READS`` are its methods until then. Once the writer is open, every call goes to it."""
 
     read_only_reason: str | None = None
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, open_writer: Callable[[], Any]) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, open_writer: Callable[[], Any], *, records: Any = None
+    ) -> None:
         self._conn: sqlite3.Connection | None = conn
         self.path = path
         self._open_writer = open_writer
+        self._records = records
         self.writer: Any = None
 
     # -- the writer ---------------------------------------------------------------------------
@@ -100,12 +160,24 @@ class FirstScreenStore:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
+        if self.writer is None and self._records is not None and name in SESSION_READS:
+            return getattr(self._records, name)
         return getattr(self.take_writer(), name)
 
     def close(self) -> None:
+        self._records = None  # its reads are over: the next call opens the writer
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    def _served(self, name: str) -> Any:
+        """The writer's method once it is open, the read-only repository's on the session start,
+        else None (the list's own query below)."""
+        if self.writer is not None:
+            return getattr(self.writer, name)
+        if self._records is not None:
+            return getattr(self._records, name)
+        return None
 
     @property
     def read_only(self) -> bool:
@@ -118,15 +190,15 @@ class FirstScreenStore:
         return self._conn
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
-        if self.writer is not None:
-            return self.writer.get_setting(key, default)
+        if (served := self._served("get_setting")) is not None:
+            return served(key, default)
         found = self._reader().execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return default if found is None else found[0]
 
     def get_clinician(self) -> Any:
         """A ``StoredClinician``: its name and initials as stored; the rest from the record."""
-        if self.writer is not None:
-            return self.writer.get_clinician()
+        if (served := self._served("get_clinician")) is not None:
+            return served()
         value = self.get_setting("clinician")
         if not value:
             return None
@@ -152,10 +224,8 @@ class FirstScreenStore:
         order: str = "name",
         offset: int = 0,
     ) -> list[Any]:
-        if self.writer is not None:
-            return self.writer.search_patients(
-                text, include_archived=include_archived, limit=limit, order=order, offset=offset
-            )
+        if (served := self._served("search_patients")) is not None:
+            return served(text, include_archived=include_archived, limit=limit, order=order, offset=offset)
         sql, params = patient_search_sql(
             f"{_PATIENT_COLUMNS}, v.session_count, v.last_session_at",
             text,
@@ -170,8 +240,8 @@ class FirstScreenStore:
         ]
 
     def get_patient(self, patient_id: str, *, include_deleted: bool = False) -> Any:
-        if self.writer is not None:
-            return self.writer.get_patient(patient_id, include_deleted=include_deleted)
+        if (served := self._served("get_patient")) is not None:
+            return served(patient_id, include_deleted=include_deleted)
         columns = _PATIENT_COLUMNS.replace("p.", "")
         rows = _rows(
             self._reader().execute(f"SELECT {columns}, deleted_at FROM patients WHERE id = ?", (patient_id,))
@@ -183,8 +253,8 @@ class FirstScreenStore:
     def list_sessions(
         self, patient_id: str | None = None, *, limit: int | None = None, offset: int = 0
     ) -> list[Any]:
-        if self.writer is not None:
-            return self.writer.list_sessions(patient_id, limit=limit, offset=offset)
+        if (served := self._served("list_sessions")) is not None:
+            return served(patient_id, limit=limit, offset=offset)
         where = "s.deleted_at IS NULL AND p.deleted_at IS NULL"
         params: tuple = ()
         if patient_id is not None:

@@ -63,8 +63,9 @@ def run_full_check_in_child(path: Path) -> CheckResult:
     )
 
 
-def run_full_check(path: Path, *, split: bool = True) -> CheckResult:
-    """The check in this process; ``split`` lets a big file's record-content walk use a child."""
+def run_full_check(path: Path, *, split: bool = True, mapped: bool = False) -> CheckResult:
+    """The check in this process; ``split`` lets a big file's record-content walk use a child;
+    ``mapped`` (a child process only: store/check_child.py says why) maps the file."""
     from dn_bodymap.store import audit, chain_head, check_child
     from dn_bodymap.store.repository import open_read_only
 
@@ -74,6 +75,8 @@ def run_full_check(path: Path, *, split: bool = True) -> CheckResult:
         return CheckResult((str(exc),), 0, 0)
     try:
         db = repo.db
+        if mapped:
+            check_child.map_pages(db)
         db.execute("BEGIN")  # one snapshot: the app may write meanwhile
         try:
             problems = [str(r[0]) for r in db.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]

@@ -6,29 +6,22 @@ entry; the method returns only after COMMIT, so the caller may show "Saved". The
 the backstop.
 """
 
-# ruff: noqa: E402  (sqlite-utils is imported after lean_import hides numpy from it)
 from __future__ import annotations
 
 import base64
 import binascii
 import contextlib
 import dataclasses
+import importlib
 import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-from dn_bodymap.store.lean_import import import_sqlite_utils
-
-import_sqlite_utils()  # before anything imports sqlite-utils: without numpy (store/lean_import.py)
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from dn_bodymap.charting import records as r
 from dn_bodymap.charting.enums import AuditAction, SessionStatus
 from dn_bodymap.charting.errors import ConflictError, NotFoundError, RecordError, SignedSessionError
-from dn_bodymap.charting.exchange import PatientBundle
 from dn_bodymap.charting.ids import AnnotationId, MarkId, PainAreaId, PatientId, SessionId
 from dn_bodymap.charting.summaries import (
     PatientChart,
@@ -39,7 +32,7 @@ from dn_bodymap.charting.summaries import (
 from dn_bodymap.charting.timestamps import utc_now
 from dn_bodymap.charting.validation import ValidationError
 from dn_bodymap.charting.validation import text as check_text
-from dn_bodymap.store import audit, backup, chain_head, codec, exchange_io, open_check, opening, replica
+from dn_bodymap.store import codec, open_check, opening
 from dn_bodymap.store.clock import check_clock_time
 from dn_bodymap.store.connection import (
     apply_pragmas,
@@ -48,10 +41,49 @@ from dn_bodymap.store.connection import (
     translate_open_error,
 )
 from dn_bodymap.store.errors import StoreError, StoreFullError
+from dn_bodymap.store.lean_import import import_sqlite_utils
 from dn_bodymap.store.locking import WriterLock
 from dn_bodymap.store.migrations import LATEST_VERSION, migrate
 from dn_bodymap.store.paths import ensure_private_dir, make_private
 from dn_bodymap.store.search import patient_search_sql
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from dn_bodymap.charting.exchange import PatientBundle
+    from dn_bodymap.store import audit, backup, chain_head, exchange_io, replica
+
+
+class _OnFirstUse:
+    """A store module imported when first used (writes, openings, audit, sync, exchange). The read
+    methods need none of them, so the session screen's first paint reads through this class on a
+    read-only connection (store/first_screen.py) without them or sqlite-utils (~70 ms; audit,
+    exchange_io and replica import it): issue #14."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: Any = None
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        if self._module is None:
+            import_sqlite_utils()  # before anything imports sqlite-utils: without numpy (lean_import.py)
+            self._module = importlib.import_module(f"dn_bodymap.store.{self._name}")
+        return getattr(self._module, attr)
+
+
+def _sqlite_utils_database() -> type[Database]:
+    import_sqlite_utils()  # before anything imports sqlite-utils: without numpy (lean_import.py)
+    from sqlite_utils import Database
+
+    return Database
+
+
+if not TYPE_CHECKING:
+    audit, backup, chain_head, exchange_io, replica = (
+        _OnFirstUse(name) for name in ("audit", "backup", "chain_head", "exchange_io", "replica")
+    )
 
 #: The clinic's logo lives in the settings table (base64) and stays small enough to print in a header.
 CLINIC_LOGO_SETTING = "clinic_logo"
@@ -831,7 +863,7 @@ def open_store(
 
 
 def _build_new_store(conn: sqlite3.Connection, path: Path) -> None:
-    migrate(Database(conn, execute_plugins=False), path)
+    migrate(_sqlite_utils_database()(conn, execute_plugins=False), path)
 
 
 def _open_read_only_because(path: Path, actor: str, reason: str) -> SqliteRepository:
@@ -847,7 +879,7 @@ def open_read_only(path: str | Path, *, actor: str = "dn-bodymap", check: bool =
 
     conn = read_connection(path, check=check)
     try:
-        db = Database(conn, execute_plugins=False)
+        db = _sqlite_utils_database()(conn, execute_plugins=False)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise translate_open_error(exc, Path(path)) from exc

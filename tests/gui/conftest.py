@@ -58,8 +58,9 @@ def make_window(qtbot, settings, db_path):
 
 
 @pytest.fixture
-def canvas(qtbot):
-    """The session's canvas panel alone on the default atlas, 1000 x 800 px, light palette."""
+def make_canvas(qtbot):
+    """``make_canvas(width, height)``: the session's canvas panel alone on the default atlas, shown
+    at that size, light palette."""
     from PySide6.QtWidgets import QLayout
 
     from dn_bodymap.atlas.loader import default_atlas
@@ -67,10 +68,19 @@ def canvas(qtbot):
     from dn_bodymap.render.style import LIGHT
     from dn_bodymap.render.view_painter import RenderOptions
 
-    panel = CanvasPanel(default_atlas(), lambda layers: RenderOptions(layers=layers, palette=LIGHT))
-    qtbot.addWidget(panel)
-    panel.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-    panel.show()
-    panel.resize(1000, 800)
-    qtbot.waitUntil(lambda: panel.width() == 1000)
-    return panel
+    def make(width: int = 1000, height: int = 800) -> CanvasPanel:
+        panel = CanvasPanel(default_atlas(), lambda layers: RenderOptions(layers=layers, palette=LIGHT))
+        qtbot.addWidget(panel)
+        panel.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        panel.show()
+        panel.resize(width, height)
+        qtbot.waitUntil(lambda: panel.width() == width)
+        return panel
+
+    return make
+
+
+@pytest.fixture
+def canvas(make_canvas):
+    """The session's canvas panel alone on the default atlas, 1000 x 800 px, light palette."""
+    return make_canvas()

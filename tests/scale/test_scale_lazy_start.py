@@ -37,6 +37,8 @@ def window():
     return next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
 
 def first_turn():
+    import gc
+    report["gc_at_first_paint"] = gc.isenabled()
     w = window()
     report["at_first_paint"] = sorted(m for m in HEAVY if m in sys.modules)
     report["atlas_loaded"] = not callable(w._atlas)
@@ -56,6 +58,8 @@ def wait_for_warm_up():
         QTimer.singleShot(20, wait_for_warm_up)
         return
     report["after"] = sorted(m for m in HEAVY if m in sys.modules)
+    import gc
+    report["gc_after"] = gc.isenabled()
     report["repo_after"] = type(w.repo).__name__
     report["teaching_built"] = w._teaching_menu is not None
     report["menus"] = [a.text() for a in w.menuBar().actions()]
@@ -140,4 +144,12 @@ def test_reopening_the_last_session_loads_what_it_needs_first(tmp_path: Path) ->
     report = _start(tmp_path, reopen_last=True)
     assert report["on_session"] and report["atlas_loaded"]
     assert "dn_bodymap.gui.session.page" in report["at_first_paint"]
-    assert report["repo_at_first_paint"] == "SqliteRepository"  # the session writes from its first paint
+    # Painted from the read-only store too (tests/scale/test_scale_session_first_paint.py); the writer after.
+    assert report["repo_at_first_paint"] == "FirstScreenStore" and report["repo_after"] == "SqliteRepository"
+
+
+def test_the_collector_waits_for_the_first_paint(tmp_path: Path) -> None:
+    """gui/start_gc.py: paused while the window is built and painted, running again right after."""
+    for reopen_last in (False, True):
+        report = _start(tmp_path / str(reopen_last), reopen_last=reopen_last)
+        assert report["gc_at_first_paint"] is False and report["gc_after"] is True

@@ -100,24 +100,121 @@ def in_process(path: Path) -> list[str]:
 
 
 def test_db_check_with_a_child_names_what_the_in_process_walk_names(
-    store: Path, children: list[dict], child_walks: threading.Event, capsys: pytest.CaptureFixture[str]
+    store: Path, children: list[dict], child_walks: threading.Event
 ) -> None:
     tamper(store, *EDITS)
     expected = [f"audit log: {p}" for p in in_process(store)]
     assert any("changed outside dn-bodymap" in p for p in expected)
     assert any("audit entry 3 was altered" in p for p in expected)
-    assert main(["--db", str(store), "db", "check", "--json"]) == 1
-    report = json.loads(capsys.readouterr().out)
-    assert report["problems"] == expected  # the same findings in the same order
+    assert check_child.db_check(store) == expected  # the same findings in the same order
     assert chunks_walked_by_a_child(children) >= 1
 
 
 def test_a_sound_file_checked_with_a_child_is_ok(
     store: Path, children: list[dict], child_walks: threading.Event
 ) -> None:
-    assert main(["--db", str(store), "db", "check"]) == 0
+    assert check_child.db_check(store) == []
     assert chunks_walked_by_a_child(children) >= 1
     assert all(answer.get("problems", []) == [] for answer in children)
+
+
+def test_the_command_checks_a_big_file_in_a_child_that_maps_it(
+    store: Path, children: list[dict], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`db check` runs in a "check" child (which shares its record walk with a child of its own):
+    the same findings, in the same order, as the walk in this process, unmapped."""
+    tamper(store, *EDITS)
+    expected = check_child.db_check(store)
+    assert main(["--db", str(store), "db", "check", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["problems"] == expected
+    assert children[-1] == {"problems": expected}  # the answer came from the check child
+
+
+def test_the_check_child_maps_the_file_and_takes_the_parents_sizes(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a child maps the file (an I/O error on a mapped page ends the process); it splits and
+    chunks the walk as its parent would have."""
+    seen: list[tuple] = []
+    said: list[dict] = []
+    monkeypatch.setattr(check_child, "_stop_with_parent", lambda: None)
+    monkeypatch.setattr(check_child, "_say", said.append)
+    monkeypatch.setattr(
+        check_child, "db_check", lambda path, *, mapped=False: seen.append((path, mapped)) or ["found"]
+    )
+    monkeypatch.setattr(check_child, "SPLIT_MIN_BYTES", check_child.SPLIT_MIN_BYTES)
+    monkeypatch.setattr(check_child, "CHUNK_ROWS", check_child.CHUNK_ROWS)
+    check_child._check({"split_min_bytes": 0, "chunk_rows": 7}, store)
+    assert seen == [(store, True)] and said == [{"problems": ["found"]}]
+    assert check_child.SPLIT_MIN_BYTES == 0 and check_child.CHUNK_ROWS == 7
+
+
+def test_a_mapped_check_maps_both_its_connections_and_finds_the_same(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tamper(store, *EDITS)
+    mapped: list[int] = []
+    real_pragmas = check_child_backup()._pragma_problems
+    real_map = check_child.map_pages
+
+    def map_pages(conn) -> None:
+        real_map(conn)
+        mapped.append(conn.execute("PRAGMA mmap_size").fetchone()[0])
+
+    def pragmas(path, check, *, foreign_keys=True, mmap_bytes=0):
+        mapped.append(mmap_bytes)
+        return real_pragmas(path, check, foreign_keys=foreign_keys, mmap_bytes=mmap_bytes)
+
+    monkeypatch.setattr(check_child, "map_pages", map_pages)
+    monkeypatch.setattr(check_child_backup(), "_pragma_problems", pragmas)
+    unmapped = check_child.db_check(store)
+    assert mapped == [0]  # the parent's check maps nothing
+    mapped.clear()
+    assert check_child.db_check(store, mapped=True) == unmapped
+    assert len(mapped) == 2 and all(size > 0 for size in mapped)  # the walk's and the integrity check's
+
+
+def check_child_backup():
+    from dn_bodymap.store import backup
+
+    return backup
+
+
+def test_a_check_child_that_dies_is_done_again_here_unmapped(
+    store: Path, children: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child ended by a signal (a SIGBUS from a failing disk under the mapping) or gone without an
+    answer: the check runs in this process, unmapped, and finds the same."""
+    tamper(store, *EDITS)
+    expected = check_child.db_check(store)
+    here: list[bool] = []
+    real_check = check_child.db_check
+    monkeypatch.setattr(
+        check_child,
+        "db_check",
+        lambda path, *, mapped=False: here.append(mapped) or real_check(path, mapped=mapped),
+    )
+    real_answers = check_child.Child.answers
+
+    def killed(self: check_child.Child):
+        if self.process.args[-1] == "dn_bodymap.store.check_child" and not here:
+            self.process.kill()  # the check child, before it answers
+            self.process.wait()
+        yield from real_answers(self)
+
+    monkeypatch.setattr(check_child.Child, "answers", killed)
+    assert check_child.db_check_in_child(store) == expected
+    assert here == [False]
+    monkeypatch.setattr(check_child.sys, "executable", "/bin/false")  # starts, and says nothing
+    here.clear()
+    assert check_child.db_check_in_child(store) == expected and here == [False]
+
+
+def test_a_small_file_is_checked_here(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[str] = []
+    monkeypatch.setattr(check_child, "start", lambda mode, *a, **k: started.append(mode))
+    assert check_child.db_check_in_child(store) == [] and started == []
 
 
 def test_a_child_that_fails_changes_nothing(
@@ -211,7 +308,7 @@ def test_an_encrypted_file_is_checked_by_a_child(
 
 def test_a_child_whose_parent_has_gone_stops(store: Path) -> None:
     """Its stdin closes with its parent: it exits instead of walking on."""
-    for mode in ("chunks", "full"):
+    for mode in ("chunks", "full", "check"):
         child = subprocess.Popen(
             [sys.executable, "-m", "dn_bodymap.store.check_child"],
             stdin=subprocess.PIPE,
@@ -224,3 +321,48 @@ def test_a_child_whose_parent_has_gone_stops(store: Path) -> None:
         child.stdout.read()
         child.stdout.close()
         assert child.wait(timeout=120) in (0, 3)  # done already, or stopped by the closed pipe
+
+
+def test_sqlites_checks_run_first_while_a_child_already_walks_records(
+    store: Path, children: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two busy cores, not three workers on two: SQLite's checks, then the chain, here; records in
+    the child from the start."""
+    from dn_bodymap.store import backup
+
+    events: list[str] = []
+    real_start, real_integrity = check_child.start, backup.integrity_problems
+    real_chain = audit.chain_problems
+
+    def start(*args, **kwargs):
+        events.append("child")
+        return real_start(*args, **kwargs)
+
+    def integrity(path, *, mmap_bytes=0):
+        events.append("sqlite")
+        return real_integrity(path, mmap_bytes=mmap_bytes)
+
+    monkeypatch.setattr(check_child, "start", start)
+    monkeypatch.setattr(backup, "integrity_problems", integrity)
+    monkeypatch.setattr(audit, "chain_problems", lambda db: events.append("chain") or real_chain(db))
+    assert check_child.db_check(store) == []
+    assert events == ["child", "sqlite", "chain"]
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_a_damaged_file_is_not_walked(
+    store: Path, children: list[dict], monkeypatch: pytest.MonkeyPatch, split: bool
+) -> None:
+    """SQLite's checks found damage: that is the finding, and the chain is not walked (its findings
+    would not count), with or without a child."""
+    from dn_bodymap.store import backup
+
+    if not split:
+        monkeypatch.setattr(check_child, "SPLIT_MIN_BYTES", 1 << 40)
+    damage = ["*** in database main ***\nPage 7: btreeInitPage() returns error code 11"]
+    walked: list[object] = []
+    monkeypatch.setattr(backup, "integrity_problems", lambda path, *, mmap_bytes=0: damage)
+    monkeypatch.setattr(audit, "chain_problems", lambda db: walked.append(db) or [])
+    monkeypatch.setattr(audit, "verify_chain", lambda db: walked.append(db) or [])
+    assert check_child.db_check(store) == damage
+    assert walked == []

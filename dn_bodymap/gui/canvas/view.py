@@ -34,6 +34,22 @@ class Tool(StrEnum):
     PAN = "pan"
 
 
+def _viewport() -> QWidget:
+    """The view's viewport, made here as Qt makes its own (same name, role and fill).
+
+    PySide meets the viewport Qt makes for itself first as a bare ``QWidget*`` it did not create, and
+    to find its Python type it loads every lazily loaded widget class of QtWidgets with their enums
+    (~75 enum classes, ~25 ms of the session screen's first paint, issue #14); one made in Python
+    already has its wrapper."""
+    from PySide6.QtGui import QPalette
+
+    widget = QWidget()
+    widget.setObjectName("qt_scrollarea_viewport")
+    widget.setBackgroundRole(QPalette.ColorRole.Base)
+    widget.setAutoFillBackground(True)
+    return widget
+
+
 class BodyMapView(QGraphicsView):
     """Gestures leave as plain atlas-unit points; the session controller decides what they mean."""
 
@@ -45,6 +61,7 @@ class BodyMapView(QGraphicsView):
 
     def __init__(self, scene: BodyMapScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
+        self.setViewport(_viewport())
         self.body_scene = scene
         self.tool = Tool.MARK
         self.brush_width = 14.0

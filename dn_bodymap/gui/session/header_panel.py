@@ -110,6 +110,19 @@ class SessionHeader(QWidget):
         self._connect()
         self.refresh()
 
+    def _inputs(self) -> tuple[QWidget, ...]:
+        return (
+            self.pain_pre,
+            self.pain_post,
+            self.position,
+            self.notes,
+            self.advice,
+            self.plan,
+            self.consent_type,
+            self.pneumothorax,
+            self.copy_given,
+        )
+
     def _pain_box(self, name: str) -> QSpinBox:
         box = QSpinBox()
         box.setRange(-1, 10)
@@ -178,7 +191,9 @@ class SessionHeader(QWidget):
             self.clinician.setText(
                 f"Clinician: {s.clinician}<br><i>New entries: {self.controller.clinician}</i>"
             )
-        blockers = [QSignalBlocker(w) for w in self.findChildren(QWidget)]
+        # The inputs whose signals edit the session (``_connect``), named: listing every child widget
+        # meets Qt's own inner ones, which PySide must type by loading every widget class (issue #14).
+        blockers = [QSignalBlocker(w) for w in self._inputs()]
         self.pain_pre.setValue(-1 if s.pain_pre is None else s.pain_pre)
         self.pain_post.setValue(-1 if s.pain_post is None else s.pain_post)
         self.position.setCurrentText(s.patient_position or "")
@@ -197,8 +212,9 @@ class SessionHeader(QWidget):
         self.screening_label.setText(f"Screening: {s.screening_result or 'not done'}")
         del blockers
         keep = (self.title, self.status, self.clinician, self.screening_label, self.entries_box)
-        for w in self.findChildren(QWidget):
-            if w not in keep and not self.entries_box.isAncestorOf(w):
+        # A disabled widget disables what it holds: its own children need no call of their own.
+        for w in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if w not in keep:
                 w.setEnabled(not read_only)
         # After signing, a delayed event is a dated entry; on a draft it is an edit like any other.
         self.adverse_button.setEnabled(signed or not read_only)
