@@ -39,7 +39,8 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 QSettings("dn-bodymap", "dn-bodymap").setValue("last_session", sys.argv[2])
 LATER = ("dn_bodymap.safety.assess", "dn_bodymap.safety.hazards", "dn_bodymap.atlas.locate",
-         "dn_bodymap.gui.session.ack_dialog")
+         "dn_bodymap.gui.session.ack_dialog", "dn_bodymap.charting.referral.suggest",
+         "dn_bodymap.atlas.trigger_points")
 report = {}
 
 def window():
