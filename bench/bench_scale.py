@@ -210,7 +210,7 @@ def child_main(mode: str, args: list[str]) -> None:
         window = QWidget()
         window.resize(1500, 950)
         window.show()
-        QTimer.singleShot(0, lambda: _shown(app, {}))
+        QTimer.singleShot(0, lambda: _shown(app))
         app.exec()
     elif mode == "app-start":
         from PySide6.QtCore import QSettings, QTimer
@@ -227,9 +227,13 @@ def child_main(mode: str, args: list[str]) -> None:
             from dn_bodymap.gui.main_window import MainWindow
 
             window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
-            on_session = window.controller is not None
-            rows = window.patients.patients.count() if hasattr(window, "patients") else -1
-            _shown(app, {"session": on_session, "patient_rows": rows})
+
+            def facts() -> dict:  # read after the paint: reading them must not build what it did not
+                on_list = window._patients is not None
+                rows = window.patients.patients.count() if on_list else -1
+                return {"session": window.controller is not None, "patient_rows": rows}
+
+            _shown(app, facts)
 
         QTimer.singleShot(0, shown)
         run_app(db=args[0])
@@ -255,9 +259,10 @@ def child_main(mode: str, args: list[str]) -> None:
         raise SystemExit(f"unknown child mode {mode}")
 
 
-def _shown(app, facts: dict) -> None:
+def _shown(app, facts=dict) -> None:
     app.processEvents()  # the first paint of what was shown
-    print(json.dumps({"shown_at": time.time(), **facts}), flush=True)
+    shown_at = time.time()
+    print(json.dumps({"shown_at": shown_at, **facts()}), flush=True)
     app.quit()
 
 

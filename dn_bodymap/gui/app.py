@@ -249,6 +249,7 @@ def warm_up_steps(window) -> list[Callable[[], object]]:
         lambda: window.index,
         lambda: window.teaching_menu,
         session_modules,
+        lambda: window.patients,  # not painted at a start into the last session
     ]
 
 

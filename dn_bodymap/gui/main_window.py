@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dn_bodymap.gui.patients.page import PatientsPage
 from dn_bodymap.gui.screen_fit import resize_within_screen
 from dn_bodymap.gui.theme import apply_palette
 
@@ -24,6 +23,7 @@ if TYPE_CHECKING:  # the atlas, the session screen and the record model load whe
     from dn_bodymap.atlas.model import Atlas
     from dn_bodymap.charting.records import Clinician
     from dn_bodymap.charting.repository import Repository
+    from dn_bodymap.gui.patients.page import PatientsPage
     from dn_bodymap.gui.session.controller import SessionController
     from dn_bodymap.gui.session.page import SessionPage
     from dn_bodymap.render.view_painter import RenderOptions
@@ -73,8 +73,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.patients = PatientsPage(repo)
-        self.stack.addWidget(self.patients)
+        self._patients: PatientsPage | None = None  # built when first shown (the ``patients`` property)
+        self._patients_hooks: list[Callable[[PatientsPage], None]] = []
         self.session_page: SessionPage | None = None
         self.controller: SessionController | None = None
         self.library_page = None  # the Library screen, built when first shown
@@ -89,19 +89,40 @@ class MainWindow(QMainWindow):
         self._show_clinician(tooltip=not defer)  # the first screen's profile is read as stored
         if self.profile is None:  # first start on this database: ask once, after the window shows
             QTimer.singleShot(0, self.first_start)
-        self.patients.newPatient.connect(self.create_patient)
-        self.patients.editPatient.connect(self.edit_patient)
-        self.patients.newSession.connect(self.start_session)
-        self.patients.newSessionFrom.connect(self.start_session)
-        self.patients.voidSession.connect(self.void_draft)
-        self.patients.compareVisits.connect(self.compare_visits)
-        self.patients.openSession.connect(self.open_session)
-        self.patients.showHistory.connect(self.show_history)
         resize_within_screen(self, 1400, 900)
         geometry = self.settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         self._update_actions()
+
+    @property
+    def patients(self) -> PatientsPage:
+        """The patient list, built at its first use: a start into the last session paints without it
+        (its widgets, their Qt enum classes and its listing cost ~35 ms, issue #14); the warm-up after
+        the first paint builds it before the clinician goes back to the list."""
+        if self._patients is None:
+            from dn_bodymap.gui.patients.page import PatientsPage
+
+            page = PatientsPage(self.repo)
+            self.stack.insertWidget(0, page)
+            page.newPatient.connect(self.create_patient)
+            page.editPatient.connect(self.edit_patient)
+            page.newSession.connect(self.start_session)
+            page.newSessionFrom.connect(self.start_session)
+            page.voidSession.connect(self.void_draft)
+            page.compareVisits.connect(self.compare_visits)
+            page.openSession.connect(self.open_session)
+            page.showHistory.connect(self.show_history)
+            self._patients = page
+            for hook in self._patients_hooks:
+                hook(page)
+        return self._patients
+
+    def when_patients_built(self, hook: Callable[[PatientsPage], None]) -> None:
+        """Call ``hook`` with the patients screen once it exists (now, if it does)."""
+        self._patients_hooks.append(hook)
+        if self._patients is not None:
+            hook(self._patients)
 
     # -- actions -------------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -256,7 +277,8 @@ class MainWindow(QMainWindow):
         reopened at start keeps that store in its controller and editing session: with the writer
         open, the store hands every call to it (store/first_screen.py)."""
         self.repo = repo
-        self.patients.repo = repo
+        if self._patients is not None:  # else built later, on the writer
+            self._patients.repo = repo
         self.profile = repo.get_clinician()
         self._show_clinician()
         backup = getattr(self, "background_backup", None)
@@ -343,8 +365,9 @@ class MainWindow(QMainWindow):
         """``refresh=False`` at start-up only: the page has just listed the patients when it was built
         (listing 200 patients twice before the first paint was a third of a clinic's start)."""
         self.leave_session()
+        listed = self._patients is None  # built now: it has just listed them
         self.stack.setCurrentWidget(self.patients)
-        if refresh:
+        if refresh and not listed:
             self.patients.refresh()
         self.setWindowTitle("dn-bodymap — patients")
         self.settings.setValue("last_session", "")

@@ -15,10 +15,8 @@ def current_session(window) -> str | None:
     controller = getattr(window, "controller", None)
     if page is not None and controller is not None and window.stack.currentWidget() is page:
         return str(controller.session_id)
-    patients = getattr(window, "patients", None)
-    if patients is not None and window.stack.currentWidget() is patients:
-        return patients.selected_session()
-    return None
+    patients = _shown_patients(window)
+    return patients.selected_session() if patients is not None else None
 
 
 def current_patient(window) -> str | None:
@@ -26,10 +24,14 @@ def current_patient(window) -> str | None:
     session_id = current_session(window)
     if session_id is not None:
         return str(window.repo.get_session(session_id).patient_id)
-    patients = getattr(window, "patients", None)
-    if patients is not None and window.stack.currentWidget() is patients:
-        return patients.current_patient()
-    return None
+    patients = _shown_patients(window)
+    return patients.current_patient() if patients is not None else None
+
+
+def _shown_patients(window):
+    """The patients screen when it is the one shown (never built just to ask: gui/main_window.py)."""
+    current = window.stack.currentWidget()
+    return current if current is not None and current is window._patients else None
 
 
 def install_report_actions(window, menu) -> None:
@@ -96,7 +98,9 @@ def install_report_actions(window, menu) -> None:
 
     menu.aboutToShow.connect(update)
     menu.aboutToHide.connect(enable)
-    patients = getattr(window, "patients", None)
-    if patients is not None and hasattr(patients, "exportSession"):
+
+    def wire(patients) -> None:
         patients.exportSession.connect(export)
         patients.printSession.connect(print_)
+
+    window.when_patients_built(wire)

@@ -380,7 +380,8 @@ def install_clinic_sync(window: QMainWindow, file_menu: QMenu) -> ClinicSync | N
     action.setToolTip("Share records with the clinic's server: address, role, this room's name")
     action.setStatusTip(action.toolTip())
     action.triggered.connect(lambda: open_clinic_server_dialog(sync, window))
-    sync.recordsChanged.connect(lambda: window.patients.refresh())  # type: ignore[attr-defined]
+    # The patients screen, if built (it lists the records afresh when it is).
+    sync.recordsChanged.connect(lambda: window._patients is not None and window._patients.refresh())  # type: ignore[attr-defined]
     sync.recordsPulled.connect(window.show_pulled_records)  # type: ignore[attr-defined]
     sync.tookOver.connect(lambda text: window.statusBar().showMessage(text, 10000))
     stack: QStackedWidget = window.stack  # type: ignore[attr-defined]

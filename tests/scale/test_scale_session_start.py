@@ -54,6 +54,7 @@ def first_turn():
     report["at_first_paint"] = sorted(m for m in LATER if m in sys.modules)
     report["library_loaded"] = not callable(w.controller._library)
     report["banner_at_first_paint"] = page.session_banner.text()
+    report["patients_at_first_paint"] = w._patients is not None
     if sys.argv[3] == "click":  # before the check: the rule runs now, loading what it needs
         asked = []
         w.controller.ack_provider = lambda needs: asked.append([n.level for n in needs]) or None
@@ -65,7 +66,8 @@ def first_turn():
 def wait_for_check():
     w = window()
     page = w.session_page
-    if not page.after_paint.done or "dn_bodymap.gui.session.ack_dialog" not in sys.modules:
+    warm = "dn_bodymap.gui.session.ack_dialog" in sys.modules and w._patients is not None
+    if not page.after_paint.done or not warm:
         QTimer.singleShot(20, wait_for_check)
         return
     from dn_bodymap.charting.editing import HazardRule
@@ -75,6 +77,9 @@ def wait_for_check():
     report["banner_visible"] = page.session_banner.isVisibleTo(page)
     report["after"] = sorted(m for m in LATER if m in sys.modules)
     report["library_after"] = w.controller.library is not None
+    report["patient_rows_after"] = w.patients.patients.count()  # built by the warm-up
+    w.show_patients()
+    report["list_shown"] = w.stack.currentWidget() is w.patients
     print(json.dumps(report))
     app.quit()
 
@@ -97,6 +102,8 @@ def test_the_session_paints_before_the_assessment_and_checks_its_rules_right_aft
     assert report["on_session"]
     assert report["at_first_paint"] == [] and not report["library_loaded"]
     assert report["banner_at_first_paint"] == CHECKING_TEXT  # never "no warnings" before the check
+    assert not report["patients_at_first_paint"]  # the list is built after the paint, by the warm-up
+    assert report["patient_rows_after"] == 1 and report["list_shown"]
     assert "both the left and the right" in report["eager"]
     assert report["banner_after"] == report["eager"] and report["banner_visible"]
     assert set(report["after"]) >= {"dn_bodymap.safety.assess", "dn_bodymap.gui.session.ack_dialog"}

@@ -12,6 +12,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem, QWidget
 
 from dn_bodymap.atlas.model import Atlas
+from dn_bodymap.gui.canvas import figure_cache
 from dn_bodymap.render.view_painter import RenderOptions, paint_view, view_bounds
 
 MAX_IMAGE_PIXELS = 5000 * 5000
@@ -62,17 +63,19 @@ class FigureItem(QGraphicsObject):
         if w * h > MAX_IMAGE_PIXELS:
             scale *= (MAX_IMAGE_PIXELS / (w * h)) ** 0.5
             w, h = self._rect.width() * scale, self._rect.height() * scale
-        image = QImage(max(1, int(w)), max(1, int(h)), QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(0)
-        painter = QPainter(image)
-        paint_view(
-            painter,
-            self._atlas,
-            self._view,
-            QRectF(0, 0, image.width(), image.height()),
-            self._options,
-        )
-        painter.end()
+        width, height = max(1, int(w)), max(1, int(h))
+        # The item's first image may be the one the last run painted (gui/canvas/figure_cache.py).
+        key = figure_cache.image_key(self._atlas, self._view, self._options, width, height, scale)
+        key = key if self._image_scale == 0.0 else None
+        image = figure_cache.load(key, width, height) if key else None
+        if image is None:
+            image = QImage(width, height, figure_cache.FORMAT)
+            image.fill(0)
+            painter = QPainter(image)
+            paint_view(painter, self._atlas, self._view, QRectF(0, 0, width, height), self._options)
+            painter.end()
+            if key:
+                figure_cache.store(key, image)
         self._image, self._image_scale = image, scale
 
     def _rerender(self) -> None:
