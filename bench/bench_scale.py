@@ -266,15 +266,19 @@ def _shown(app, facts=dict) -> None:
     app.quit()
 
 
-def start_time(argv: list[str], repeat: int) -> tuple[float, int, dict]:
-    """Median seconds from spawning the process to its first screen painted."""
-    times, peak, facts = [], 0, {}
-    for _ in range(repeat):
-        _, rss, out, spawned = _launch(argv)
-        facts = json.loads(out.strip().splitlines()[-1])
-        times.append(facts.pop("shown_at") - spawned)
-        peak = max(peak, rss)
-    return statistics.median(times), peak, facts
+def start_times(starts: dict[str, list[str]], rounds: int) -> dict[str, tuple[float, int, dict]]:
+    """Per start: the median seconds from spawning the process to its first screen painted, peak
+    memory and the last run's facts; the starts run in turn, round after round."""
+    times: dict[str, list[float]] = {name: [] for name in starts}
+    peaks = dict.fromkeys(starts, 0)
+    facts: dict[str, dict] = {}
+    for _ in range(rounds):
+        for name, argv in starts.items():
+            _, rss, out, spawned = _launch(argv)
+            facts[name] = json.loads(out.strip().splitlines()[-1])
+            times[name].append(facts[name].pop("shown_at") - spawned)
+            peaks[name] = max(peaks[name], rss)
+    return {name: (statistics.median(times[name]), peaks[name], facts[name]) for name in starts}
 
 
 # -- the table ---------------------------------------------------------------------------------
@@ -346,10 +350,19 @@ def main() -> None:
         print(table.markdown())
         return
     assert demo is not None
-    run_child([*me, "app-start", str(demo)])  # warm the atlas and geometry caches once
-    run_child([*me, "bare-window"])  # its bytecode too, once
-    bare, bare_rss, _ = start_time([*me, "bare-window"], repeat)
-    demo_start, demo_rss, facts = start_time([*me, "app-start", str(demo)], repeat)
+    last = _last_session(demo)
+    starts = {
+        "bare": [*me, "bare-window"],
+        "demo": [*me, "app-start", str(demo)],
+        "session": [*me, "app-start", str(demo), last],
+        "clinic": [*me, "app-start", str(clinic)],
+    }
+    for argv in starts.values():  # warm the atlas, geometry and figure caches and the bytecode once
+        run_child(argv)
+    # Interleaved rounds, at least 9: this machine's speed drifts by a fifth within a minute, and
+    # blocks of one kind of start after another turned that drift into the ratios.
+    timed = start_times(starts, max(repeat, 9))
+    (bare, bare_rss, _), (demo_start, demo_rss, _) = timed["bare"], timed["demo"]
     table.add(
         "start to the patient list, demo database",
         f"{ms(demo_start)}, {mib(demo_rss)}",
@@ -357,9 +370,7 @@ def main() -> None:
         f"{demo_start / bare:.1f} ×",
         "≤ 2 ×",
     )
-    last = _last_session(demo)
-    run_child([*me, "app-start", str(demo), last])  # the atlas may have changed since: built once more
-    session_start, session_rss, facts = start_time([*me, "app-start", str(demo), last], repeat)
+    session_start, session_rss, facts = timed["session"]
     assert facts.get("session"), "the app did not reopen the last session"
     table.add(
         "start straight into the last session",
@@ -368,7 +379,7 @@ def main() -> None:
         f"{session_start / bare:.1f} ×",
         "≤ 3 ×",
     )
-    clinic_start, clinic_rss, facts = start_time([*me, "app-start", str(clinic)], heavy)
+    clinic_start, clinic_rss, facts = timed["clinic"]
     table.add(
         f"start to the patient list, {opts.patients:,}-patient database",
         f"{ms(clinic_start)}, {mib(clinic_rss)}",
