@@ -247,9 +247,13 @@ def test_a_child_killed_mid_walk_loses_no_chunk(
 
     def answers(self: check_child.Child):
         for answer in walking(self):
-            yield answer
             if "chunk" in answer:
-                self.process.kill()  # after its first chunk, while it holds the next one
+                # Killed as its first chunk's answer arrives, so the next chunk it is handed is never
+                # walked there. (Killed after that answer was handled, a quick child had sometimes
+                # already walked and answered the next one: a flaky count.)
+                self.process.kill()
+                self.process.wait()
+            yield answer
 
     monkeypatch.setattr(check_child.Child, "answers", answers)
     with open_read_only(store, check=False) as repo:
