@@ -5,19 +5,18 @@ paint, the menus are the same, and a writer refused after the paint gives the ol
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
+from start_support import writer_refused_after_the_paint
 
 from dn_bodymap.charting.records import Clinician, Patient
-from dn_bodymap.gui.app import Start, open_repository
+from dn_bodymap.gui.app import Start
 from dn_bodymap.store import SqliteRepository, open_store
 from dn_bodymap.store.first_screen import FirstScreenStore
-from dn_bodymap.store.locking import WriterLock
 
 NAMES = ("Demo Alex Rivera", "Demo Sam Okafor")
 
@@ -169,33 +168,10 @@ def test_lock_now_works_before_the_idle_lock_is_built(start, qtbot, monkeypatch)
     assert [a.text() for a in keys_after if a.associatedObjects()] == ["Lock now"]
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def test_a_writer_refused_after_the_paint_gives_the_same_message_and_exit(
     start, qtbot, clinic: Path, monkeypatch
 ) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(f"{title}: {text}"))
-    exits: list[int] = []
-    monkeypatch.setattr(Start, "exit_app", staticmethod(exits.append))  # no event loop of ours runs
-    started = start()
-    assert isinstance(started.window.repo, FirstScreenStore)
-    before = _digest(clinic)
-    other = WriterLock(clinic)  # another window took the file between the look and the writer
-    other.acquire()
-    try:
-        with pytest.raises(Exception) as refused:
-            open_repository(str(clinic), False)  # what the old start said
-        qtbot.waitUntil(lambda: started.aborted)
-        assert shown == [f"Cannot open the records: {refused.value}"] and exits == [2]
-        assert not started.window.isVisible()
-        assert started.first.writer is None
-        started.finish()  # closes the read-only connection; no backup, nothing written
-        assert _digest(clinic) == before
-    finally:
-        other.release()
+    writer_refused_after_the_paint(start, clinic, qtbot, monkeypatch)
 
 
 def test_the_start_lists_the_patients_once_before_the_first_paint(start, monkeypatch) -> None:

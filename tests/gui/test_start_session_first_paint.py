@@ -6,22 +6,20 @@ the paint gives the old message and exit and changes no byte."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 from scale.session_first_records import identical
+from start_support import writer_refused_after_the_paint
 
 from dn_bodymap.charting.records import Clinician
-from dn_bodymap.gui.app import Start, open_repository
+from dn_bodymap.gui.app import Start
 from dn_bodymap.gui.session.controller import AcknowledgementAnswer
 from dn_bodymap.gui.session.page import CHECKING_TEXT
 from dn_bodymap.store import SqliteRepository, open_store
 from dn_bodymap.store.demo import fill_demo
 from dn_bodymap.store.first_screen import FirstScreenStore
-from dn_bodymap.store.locking import WriterLock
 
 
 @pytest.fixture
@@ -117,33 +115,11 @@ def test_a_mark_placed_before_the_writer_opens_passes_the_rule_and_the_writer(st
     assert new.id in {a.mark_id for a in writer.list_acknowledgements(draft)}
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def test_a_writer_refused_after_the_paint_gives_the_same_message_and_exit(
     start, qtbot, db_path: Path, monkeypatch
 ) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(f"{title}: {text}"))
-    exits: list[int] = []
-    monkeypatch.setattr(Start, "exit_app", staticmethod(exits.append))  # no event loop of ours runs
-    started = start()
-    assert isinstance(started.window.repo, FirstScreenStore) and started.window.controller is not None
-    before = _digest(db_path)
-    other = WriterLock(db_path)  # another window took the file between the look and the writer
-    other.acquire()
-    try:
-        with pytest.raises(Exception) as refused:
-            open_repository(str(db_path), False)  # what the old start said
-        qtbot.waitUntil(lambda: started.aborted)
-        assert shown == [f"Cannot open the records: {refused.value}"] and exits == [2]
-        assert not started.window.isVisible()
-        assert started.first.writer is None
-        started.finish()  # closes the read-only connection; no backup, nothing written
-        assert _digest(db_path) == before
-    finally:
-        other.release()
+    started = writer_refused_after_the_paint(start, db_path, qtbot, monkeypatch)
+    assert started.window.controller is not None  # the session screen was painted
 
 
 def test_a_last_session_that_is_gone_shows_the_list_from_the_read_only_store(start, settings, qtbot) -> None:
