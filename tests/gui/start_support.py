@@ -13,6 +13,23 @@ from dn_bodymap.store.first_screen import FirstScreenStore
 from dn_bodymap.store.locking import WriterLock
 
 
+def starts(qtbot, path: Path, settings):
+    """For a ``start`` fixture (``yield from``): ``make()`` starts the app on ``path`` as ``run_app``
+    does, without its event loop; every start is finished at the end."""
+    started_ones: list[Start] = []
+
+    def make() -> Start:
+        started = Start(str(path), False, settings)
+        started_ones.append(started)
+        if started.window is not None:
+            qtbot.addWidget(started.window)
+        return started
+
+    yield make
+    for started in started_ones:
+        started.finish()
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

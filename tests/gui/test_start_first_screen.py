@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QApplication
-from start_support import writer_refused_after_the_paint
+from start_support import starts, writer_refused_after_the_paint
 
 from dn_bodymap.charting.records import Clinician, Patient
 from dn_bodymap.gui.app import Start
@@ -32,18 +32,7 @@ def clinic(db_path: Path) -> Path:
 
 @pytest.fixture
 def start(qtbot, clinic: Path, settings):
-    starts: list[Start] = []
-
-    def make() -> Start:
-        started = Start(str(clinic), False, settings)
-        starts.append(started)
-        if started.window is not None:
-            qtbot.addWidget(started.window)
-        return started
-
-    yield make
-    for started in starts:
-        started.finish()
+    yield from starts(qtbot, clinic, settings)
 
 
 def _shortcuts(window) -> list[str]:

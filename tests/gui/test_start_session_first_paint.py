@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 from scale.session_first_records import identical
-from start_support import writer_refused_after_the_paint
+from start_support import starts, writer_refused_after_the_paint
 
 from dn_bodymap.charting.records import Clinician
-from dn_bodymap.gui.app import Start
 from dn_bodymap.gui.session.controller import AcknowledgementAnswer
 from dn_bodymap.gui.session.page import CHECKING_TEXT
 from dn_bodymap.store import SqliteRepository, open_store
@@ -37,18 +36,7 @@ def draft(db_path: Path, settings) -> str:
 
 @pytest.fixture
 def start(qtbot, db_path: Path, draft: str, settings):
-    starts: list[Start] = []
-
-    def make() -> Start:
-        started = Start(str(db_path), False, settings)
-        starts.append(started)
-        if started.window is not None:
-            qtbot.addWidget(started.window)
-        return started
-
-    yield make
-    for started in starts:
-        started.finish()
+    yield from starts(qtbot, db_path, settings)
 
 
 @pytest.fixture
