@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-
-import shapely
-from shapely.geometry.base import BaseGeometry
+from typing import TYPE_CHECKING
 
 from dn_bodymap.atlas.model import Atlas, Side, is_detail_view
-from dn_bodymap.atlas.shapes import polygonal
+
+if TYPE_CHECKING:  # imported where used: the session screen asks where a detail view leads first
+    import shapely
+    from shapely.geometry.base import BaseGeometry
 
 #: Share of a body region a drawn zone must cover to count as referring there.
 COVER_SHARE = 0.5
@@ -69,6 +70,8 @@ def _memo_for(atlas: Atlas) -> _Memo:
 
 
 def _tree(atlas: Atlas, view: str) -> shapely.STRtree:
+    import shapely
+
     trees = _memo_for(atlas).trees
     if view not in trees:
         trees[view] = shapely.STRtree([r.geometry for r in atlas.view(view).regions])
@@ -146,6 +149,10 @@ def _facing_views(atlas: Atlas, detail_view: str) -> set[str]:
 
 def _union(atlas: Atlas, view: str, side: Side, rids: tuple[str, ...]) -> BaseGeometry:
     """The union of those regions of ``view`` on ``side`` (and the midline), computed once."""
+    import shapely
+
+    from dn_bodymap.atlas.shapes import polygonal
+
     unions = _memo_for(atlas).unions
     key = (view, side, rids)
     if key not in unions:

@@ -23,7 +23,7 @@ from typing import Any
 from platformdirs import user_cache_dir
 
 from dn_bodymap.assets import asset_path
-from dn_bodymap.atlas.build import FRAMES, SILHOUETTE_KEYS, AtlasDataError, build_atlas
+from dn_bodymap.atlas.lazy import LazyAtlas, dumps_atlas, loads_atlas
 from dn_bodymap.atlas.model import Atlas
 
 #: Bump when the build code changes in a way that changes the result for the same assets.
@@ -42,11 +42,15 @@ def frame_of_detail_file(stem: str) -> str | None:
     """The frame a ``details/<stem>.toml`` file belongs to: its stem is the frame's name, or the
     name followed by ``_`` and a suffix; the longest matching name wins, so ``head_lateral_x`` is
     never read as another frame's file."""
+    from dn_bodymap.atlas.build import FRAMES
+
     matches = [f for f in FRAMES if stem == f or stem.startswith(f + "_")]
     return max(matches, key=len) if matches else None
 
 
 def read_tables(root: Path | None = None) -> dict[str, Any]:
+    from dn_bodymap.atlas.build import FRAMES, SILHOUETTE_KEYS, AtlasDataError
+
     root = root or atlas_dir()
 
     def load(path: Path) -> dict[str, Any]:
@@ -139,6 +143,9 @@ CACHE_TAG = b"dn-bodymap cache 1\n"
 #: The atlas's file: the pickle with each shape replaced by its index, then every shape's WKB, decoded in
 #: one vectorised ``shapely.from_wkb`` (the atlas's 2,500 shapes one by one cost twice as long, issue #14).
 SPLIT_TAG = b"dn-bodymap cache 2\n"
+#: The atlas's own file (atlas/lazy.py): its names, muscles and view bounds read at once, its shapes
+#: decoded when first used, so a first screen that shows none of them never imports shapely.
+ATLAS_TAG = b"dn-bodymap cache 3\n"
 
 
 class _ShapePickler(pickle.Pickler):
@@ -226,7 +233,7 @@ def _read_checked(path: Path, kind: type) -> tuple[Any, str] | None:
         data = path.read_bytes()
     except OSError:
         return None
-    tag = SPLIT_TAG if data.startswith(SPLIT_TAG) else CACHE_TAG
+    tag = next((t for t in (ATLAS_TAG, SPLIT_TAG) if data.startswith(t)), CACHE_TAG)
     head = len(tag) + 4
     if len(data) <= head or not data.startswith(tag):
         return None
@@ -235,7 +242,10 @@ def _read_checked(path: Path, kind: type) -> tuple[Any, str] | None:
     if crc != int.from_bytes(data[len(tag) : head], "big"):
         return None
     try:
-        cached = _loads_split(payload) if tag is SPLIT_TAG else pickle.loads(payload)
+        if tag is ATLAS_TAG:
+            cached = loads_atlas(payload, _loads_split)
+        else:
+            cached = _loads_split(payload) if tag is SPLIT_TAG else pickle.loads(payload)
     except Exception:  # an incompatible cache file (another version's classes) is simply rebuilt
         return None
     if not isinstance(cached, kind):
@@ -244,22 +254,22 @@ def _read_checked(path: Path, kind: type) -> tuple[Any, str] | None:
     return cached, f"{crc:08x}-{len(payload)}"
 
 
-#: id(atlas) → (atlas, identity) for atlases read from the cache file: the identity names exactly the
-#: shapes read (the file's key and the CRC and length of its bytes), so what is derived from them
-#: (render/prepared.py's painter paths and tones) can be keyed by it instead of hashing every shape.
-_identities: dict[int, tuple[Atlas, str]] = {}
-
-
 def atlas_identity(atlas: Atlas) -> str | None:
-    """The identity of an atlas this process read from the cache file; None for any other atlas."""
-    hit = _identities.get(id(atlas))
-    return hit[1] if hit is not None and hit[0] is atlas else None
+    """What names exactly the shapes of an atlas this process read from the cache file (the file's
+    key and the CRC and length of its bytes), so what is derived from them (render/prepared.py's
+    painter paths and tones, the figure images) can be keyed by it instead of hashing every shape;
+    None for any other atlas. Kept on the atlas itself: a registry by ``id`` had to be bounded, and
+    evicting the process's own atlas (tests read many) silently turned those caches off."""
+    return atlas.identity if isinstance(atlas, LazyAtlas) else None
 
 
 def write_cached(path: Path, value: object, split_shapes: bool = False) -> None:
     """Pickle to a temporary file, then rename: a reader never sees half a cache file. With
-    ``split_shapes`` the shapes are stored apart, as WKB (``SPLIT_TAG``; ``read_cached`` reads both)."""
-    if split_shapes:
+    ``split_shapes`` the shapes are stored apart, as WKB (``SPLIT_TAG``, or ``ATLAS_TAG`` for an
+    atlas; ``read_cached`` reads all three)."""
+    if split_shapes and isinstance(value, Atlas):
+        payload, tag = dumps_atlas(value, _dumps_split), ATLAS_TAG
+    elif split_shapes:
         payload, tag = _dumps_split(value), SPLIT_TAG
     else:
         payload, tag = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), CACHE_TAG
@@ -276,20 +286,25 @@ def write_cached(path: Path, value: object, split_shapes: bool = False) -> None:
 
 
 def load_atlas(root: Path | None = None, use_cache: bool = True) -> Atlas:
-    """The atlas from ``root`` (default: the packaged assets), from cache when possible."""
+    """The atlas from ``root`` (default: the packaged assets), from cache when possible. A process
+    that builds it returns the atlas read back from the file it wrote (equal, value for value), so it
+    has the identity the caches derived from it are keyed by, as in every later process."""
     fingerprint = assets_fingerprint(root)
     path = cache_file(fingerprint)
     found = _read_checked(path, Atlas) if use_cache else None
-    if found is not None:
-        cached, read = found
-        if len(_identities) >= 4:  # a process uses one atlas; tests read many: keep few alive
-            _identities.clear()
-        _identities[id(cached)] = (cached, f"{fingerprint}-{read}")
-        return cached
-    atlas = build_atlas(read_tables(root))
-    if use_cache:
-        write_cached(path, atlas, split_shapes=True)
-    return atlas
+    if found is None and use_cache:
+        from dn_bodymap.atlas.build import build_atlas
+
+        write_cached(path, build_atlas(read_tables(root)), split_shapes=True)
+        found = _read_checked(path, Atlas)
+    if found is None:  # no cache wanted, or a cache folder that cannot be written
+        from dn_bodymap.atlas.build import build_atlas
+
+        return build_atlas(read_tables(root))
+    cached, read = found
+    if isinstance(cached, LazyAtlas):
+        cached._identity = f"{fingerprint}-{read}"
+    return cached
 
 
 @lru_cache(maxsize=1)

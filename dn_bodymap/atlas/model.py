@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:  # the model is read before any shape is (atlas/lazy.py): shapely loads later
+    from shapely.geometry.base import BaseGeometry
 
 #: The four views of the whole body.
 VIEWS: tuple[str, ...] = ("anterior", "posterior", "lateral_right", "lateral_left")
@@ -177,7 +179,16 @@ class Atlas:
 
     def detail_views(self) -> tuple[str, ...]:
         """The detail views built (their assets exist), in DETAIL_VIEWS order."""
-        return tuple(v for v in DETAIL_VIEWS if v in self.views)
+        names = self.view_names()
+        return tuple(v for v in DETAIL_VIEWS if v in names)
+
+    def view_names(self) -> tuple[str, ...]:
+        """The views built, without reading a shape (atlas/lazy.py)."""
+        return tuple(self.views)
+
+    def view_bounds(self, name: str) -> tuple[float, float, float, float]:
+        """(min x, min y, max x, max y) of a view's silhouette, without reading a shape (atlas/lazy.py)."""
+        return tuple(self.view(name).silhouette.bounds)
 
     def detail_view_at(self, body_view: str, region_id: str) -> str | None:
         """The detail view a click on ``region_id`` of ``body_view`` opens, if any."""

@@ -516,11 +516,9 @@ class MainWindow(QMainWindow):
             self._update_actions()
 
     def _show_overlay(self, session_id: str) -> None:
-        from dn_bodymap.charting.editing.sketch import from_record
-
         record = self.repo.load_session(session_id)
         marks = [(str(m.view), m.x, m.y, self.controller.mark_label(m), m) for m in record.marks]
-        areas = [(str(a.view), from_record(a.geometry), str(a.quality)) for a in record.pain_areas]
+        areas = [(str(a.view), a.geometry, str(a.quality)) for a in record.pain_areas]
         self.session_page.set_previous_overlay(marks, areas)
 
     def reopen_last(self) -> bool:

@@ -1,18 +1,38 @@
-"""shapely geometry → QPainterPath (holes kept by the odd-even fill rule)."""
+"""shapely geometry, or a stored pain area's rings, → QPainterPath (holes kept by the odd-even
+fill rule)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainterPath, QPolygonF
-from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
-from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+    from dn_bodymap.charting.geometry import AreaGeometry
 
 
 def _ring(coords) -> QPolygonF:
     return QPolygonF([QPointF(x, y) for x, y, *_ in coords])
 
 
+def area_path(area: AreaGeometry) -> QPainterPath:
+    """A stored pain area as drawn, straight from its rings: no shapely, so the session screen's
+    first paint shows its areas before shapely is loaded (atlas/lazy.py)."""
+    path = QPainterPath()
+    path.setFillRule(Qt.FillRule.OddEvenFill)
+    for polygon in area.polygons:
+        for ring in polygon:
+            path.addPolygon(_ring(ring))
+            path.closeSubpath()
+    return path
+
+
 def polygon_path(geom: BaseGeometry) -> QPainterPath:
+    from shapely.geometry import Polygon
+
     path = QPainterPath()
     path.setFillRule(Qt.FillRule.OddEvenFill)
     polys = [geom] if isinstance(geom, Polygon) else list(getattr(geom, "geoms", []))
@@ -28,6 +48,8 @@ def polygon_path(geom: BaseGeometry) -> QPainterPath:
 
 
 def line_path(geom: BaseGeometry) -> QPainterPath:
+    from shapely.geometry import LineString, MultiLineString
+
     path = QPainterPath()
     lines = [geom] if isinstance(geom, LineString) else list(getattr(geom, "geoms", []))
     for line in lines:
@@ -40,6 +62,8 @@ def line_path(geom: BaseGeometry) -> QPainterPath:
 
 
 def geometry_path(geom: BaseGeometry) -> QPainterPath:
+    from shapely.geometry import MultiPolygon, Polygon
+
     if isinstance(geom, Polygon | MultiPolygon):
         return polygon_path(geom)
     return line_path(geom)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -15,13 +16,9 @@ from PySide6.QtGui import (
     QPen,
     QTransform,
 )
-from shapely.geometry import Point
-from shapely.geometry.base import BaseGeometry
-from shapely.ops import unary_union
 
 from dn_bodymap.atlas.model import Atlas, ViewData
 from dn_bodymap.render.paths import geometry_path
-from dn_bodymap.render.prepared import PreparedView, muscle_tones, prepared_view
 from dn_bodymap.render.style import (
     LIGHT,
     Palette,
@@ -31,6 +28,11 @@ from dn_bodymap.render.style import (
     region_fill,
     tendon_fill,
 )
+
+if TYPE_CHECKING:  # shapely loads with the first shape painted, not with this module (atlas/lazy.py)
+    from shapely.geometry.base import BaseGeometry
+
+    from dn_bodymap.render.prepared import PreparedView
 
 MARGIN = 30.0  # atlas units around the figure
 
@@ -63,7 +65,17 @@ FACE_ALPHA = 105
 
 
 def view_bounds(view: ViewData) -> QRectF:
-    minx, miny, maxx, maxy = view.silhouette.bounds
+    return bounds_rect(view.silhouette.bounds)
+
+
+def atlas_view_bounds(atlas: Atlas, view: str) -> QRectF:
+    """``view_bounds`` of an atlas's view without reading its shapes (atlas/lazy.py)."""
+    return bounds_rect(atlas.view_bounds(view))
+
+
+def bounds_rect(bounds: Sequence[float]) -> QRectF:
+    """(min x, min y, max x, max y) of a silhouette → the figure's rectangle, margin included."""
+    minx, miny, maxx, maxy = bounds
     return QRectF(minx - MARGIN, miny - MARGIN, maxx - minx + 2 * MARGIN, maxy - miny + 2 * MARGIN)
 
 
@@ -79,6 +91,8 @@ def paint_view(
 ) -> QTransform:
     """Draw the view fitted into ``target`` (device coordinates); returns atlas→device transform."""
     view = atlas.view(view_name)
+    from dn_bodymap.render.prepared import prepared_view
+
     prepared = prepared_view(atlas, view_name)
     pal = options.palette
     layers = options.layers
@@ -135,6 +149,8 @@ def _paint_muscles(
     scale: float,
 ) -> None:
     deep = layer != "superficial"
+    from dn_bodymap.render.prepared import muscle_tones
+
     tones = muscle_tones(atlas)
     for item in prepared.muscles:
         shape = item.shape
@@ -213,6 +229,8 @@ def _label_candidates(atlas: Atlas, view: ViewData, options: RenderOptions) -> I
         # One label per muscle and view, on the side where more of it shows: the figure is
         # symmetric, and two identical labels per muscle were half the clutter.
         best: dict[str, _Label] = {}
+        from dn_bodymap.render.prepared import prepared_view
+
         shapes = [item.shape for item in prepared_view(atlas, view.name).muscles]
         for i, shape in enumerate(shapes):
             if shape.layer not in muscle_layers:
@@ -235,6 +253,9 @@ def _label_candidates(atlas: Atlas, view: ViewData, options: RenderOptions) -> I
 
 def _visible_part(shape, later) -> tuple[tuple[float, float], float] | None:
     """(label point, visible area) of a shape under the opaque shapes painted after it."""
+    from shapely.geometry import Point
+    from shapely.ops import unary_union
+
     geometry = shape.geometry
     covers = [s.geometry for s in later if s.layer == "superficial" and s.geometry.intersects(geometry)]
     if not covers:

@@ -128,10 +128,8 @@ def test_detail_views_are_prepared_only_when_first_shown(atlas, cache, monkeypat
 
     asked: list[str] = []
     real = prepared.prepared_view
+    # view_painter looks it up in render.prepared at each paint (imported there when first painted).
     monkeypatch.setattr(prepared, "prepared_view", lambda a, v: asked.append(v) or real(a, v))
-    from dn_bodymap.render import view_painter
-
-    monkeypatch.setattr(view_painter, "prepared_view", prepared.prepared_view)
     panel = CanvasPanel(atlas, lambda layers: RenderOptions(layers=layers, palette=LIGHT))
     qtbot.addWidget(panel)
     panel.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)

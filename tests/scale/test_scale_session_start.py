@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 BUILD = r"""
 import sys
-from dn_bodymap.charting.editing import EditingSession, PlaceMark
-from dn_bodymap.charting.records import Clinician, Mark, Patient, Session
+from dn_bodymap.charting.editing import AddPainArea, EditingSession, PlaceMark
+from dn_bodymap.charting.geometry import geometry_from_value
+from dn_bodymap.charting.records import Clinician, Mark, PainArea, Patient, Session
 from dn_bodymap.store import open_store
 
 with open_store(sys.argv[1], backups=False) as repo:
@@ -29,6 +30,10 @@ with open_store(sys.argv[1], backups=False) as repo:
                     side=side, muscle_id="trapezius")
         need = editing.rule.need(mark)
         editing.execute(PlaceMark(mark, need.acknowledge("Demo Clinician Robin Hale", "Pincer grip")))
+    ring = [(20.0, 60.0), (60.0, 60.0), (60.0, 100.0), (20.0, 100.0), (20.0, 60.0)]  # a temple
+    hole = [(35.0, 75.0), (45.0, 75.0), (45.0, 85.0), (35.0, 85.0), (35.0, 75.0)]
+    editing.execute(AddPainArea(PainArea(session_id=session.id, view="anterior", atlas_version="1.0",
+                                         geometry=geometry_from_value("geometry", [ring, hole]))))
     print(session.id)
 """
 CHILD = r"""
@@ -40,7 +45,7 @@ app = QApplication([])
 QSettings("dn-bodymap", "dn-bodymap").setValue("last_session", sys.argv[2])
 LATER = ("dn_bodymap.safety.assess", "dn_bodymap.safety.hazards", "dn_bodymap.atlas.locate",
          "dn_bodymap.gui.session.ack_dialog", "dn_bodymap.charting.referral.suggest",
-         "dn_bodymap.atlas.trigger_points")
+         "dn_bodymap.atlas.trigger_points", "shapely", "numpy")
 report = {}
 
 def window():
@@ -55,6 +60,10 @@ def first_turn():
     report["library_loaded"] = not callable(w.controller._library)
     report["banner_at_first_paint"] = page.session_banner.text()
     report["patients_at_first_paint"] = w._patients is not None
+    report["atlas_decoded_at_first_paint"] = w.controller.atlas.decoded
+    report["referral_at_first_paint"] = page.referral.summary.text()
+    item = next(iter(page.canvas.scenes["anterior"].areas.values()))
+    report["area_at_first_paint"] = [[p.x(), p.y()] for p in item.path().toFillPolygon()]
     if sys.argv[3] == "click":  # before the check: the rule runs now, loading what it needs
         asked = []
         w.controller.ack_provider = lambda needs: asked.append([n.level for n in needs]) or None
@@ -78,6 +87,13 @@ def wait_for_check():
     report["after"] = sorted(m for m in LATER if m in sys.modules)
     report["library_after"] = w.controller.library is not None
     report["patient_rows_after"] = w.patients.patients.count()  # built by the warm-up
+    report["atlas_decoded_after"] = w.controller.atlas.decoded
+    report["referral_after"] = page.referral.summary.text()
+    from dn_bodymap.charting.editing.sketch import from_record
+    from dn_bodymap.render.paths import polygon_path
+    area = w.controller.pain_areas()[0]
+    drawn = polygon_path(from_record(area.geometry)).toFillPolygon()
+    report["area_by_shapely"] = [[p.x(), p.y()] for p in drawn]
     w.show_patients()
     report["list_shown"] = w.stack.currentWidget() is w.patients
     print(json.dumps(report))
@@ -100,7 +116,12 @@ def test_the_session_paints_before_the_assessment_and_checks_its_rules_right_aft
 
     report = _start(tmp_path)
     assert report["on_session"]
-    assert report["at_first_paint"] == [] and not report["library_loaded"]
+    assert report["at_first_paint"] == [] and not report["library_loaded"]  # nor shapely, nor numpy
+    assert not report["atlas_decoded_at_first_paint"] and report["atlas_decoded_after"]
+    assert report["referral_at_first_paint"] == "Describing the pain drawing…"
+    assert "temple" in report["referral_after"]  # described just after the paint
+    # The pain area as drawn at the first paint (from its stored rings) covers what shapely's does.
+    assert sorted(map(tuple, report["area_at_first_paint"])) == sorted(map(tuple, report["area_by_shapely"]))
     assert report["banner_at_first_paint"] == CHECKING_TEXT  # never "no warnings" before the check
     assert not report["patients_at_first_paint"]  # the list is built after the paint, by the warm-up
     assert report["patient_rows_after"] == 1 and report["list_shown"]
@@ -208,7 +229,7 @@ def test_paths_keyed_by_the_atlas_identity_are_exactly_the_built_ones(
     by_identity = render_image(atlas, "anterior", options, 400)
     monkeypatch.setattr(prepared, "_cache", {})
     monkeypatch.setattr(prepared, "_tones", {})
-    monkeypatch.setattr(loader, "_identities", {})  # the same atlas keyed by its shapes
+    monkeypatch.setattr(loader, "atlas_identity", lambda atlas: None)  # the same atlas keyed by its shapes
     assert render_image(atlas, "anterior", options, 400) == by_identity
 
 
@@ -278,7 +299,7 @@ def test_the_atlas_file_holds_its_shapes_apart_and_reads_as_the_whole_pickle(atl
     from dn_bodymap.atlas import loader
 
     (file,) = atlas_cache.glob("atlas-*.pickle")
-    assert file.read_bytes().startswith(loader.SPLIT_TAG)
+    assert file.read_bytes().startswith(loader.ATLAS_TAG)
     atlas = loader.load_atlas()
     whole = pickle.loads(pickle.dumps(atlas))
 

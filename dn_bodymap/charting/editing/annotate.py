@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from shapely.geometry import Point
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:  # imported where used: the session screen paints before it needs shapely
+    from shapely.geometry.base import BaseGeometry
 
 XY = tuple[float, float]
 MIN_ARROW_LENGTH = 4.0  # atlas units (about a fingertip at the default zoom): shorter is a slip
@@ -57,6 +58,8 @@ def snap_to_mark(
 def area_at(point: XY, areas: Iterable[tuple[str, BaseGeometry]], tolerance: float = 0.0) -> str | None:
     """The pain area under ``point`` (or within ``tolerance`` of it); the smallest wins, so an
     arrow into a small patch inside a large one refers to the small one."""
+    from shapely.geometry import Point
+
     here = Point(point)
     best: tuple[float, float, str] | None = None
     for area_id, geometry in areas:

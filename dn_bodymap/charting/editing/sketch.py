@@ -11,13 +11,16 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
-import shapely
-from shapely.geometry import LineString, MultiPolygon, Point, Polygon, mapping, shape
-from shapely.geometry.base import BaseGeometry
+from typing import TYPE_CHECKING
 
 from dn_bodymap.charting.geometry import MAX_VERTICES, X_RANGE, Y_RANGE, AreaGeometry, geometry_from_value
+
+if TYPE_CHECKING:
+    import numpy as np
+    from shapely.geometry.base import BaseGeometry
+
+# shapely (and numpy under it) is imported inside the functions that use it: the session screen
+# imports this module, and its first paint needs no geometry (atlas/lazy.py says why it matters).
 
 XY = tuple[float, float]
 MIN_STEP = 0.75  # atlas units between kept stroke points
@@ -75,6 +78,8 @@ def smooth(points: Sequence[XY], passes: int = 2) -> list[XY]:
 
 def brush_area(points: Sequence[XY], width: float, figure: BaseGeometry) -> BaseGeometry:
     """A round-ended band of ``width`` atlas units along the stroke, clipped to the figure."""
+    from shapely.geometry import LineString, Point
+
     if not (math.isfinite(width) and 1.0 <= width <= 200.0):
         raise SketchError("the brush width must be between 1 and 200")
     pts = smooth(clean_points(points))
@@ -87,6 +92,9 @@ def brush_area(points: Sequence[XY], width: float, figure: BaseGeometry) -> Base
 
 def lasso_area(points: Sequence[XY], figure: BaseGeometry) -> BaseGeometry:
     """The area enclosed by a freehand or clicked outline (self-crossings repaired)."""
+    import shapely
+    from shapely.geometry import Polygon
+
     pts = clean_points(points, MAX_OUTLINE_POINTS)
     if len(pts) < 3:
         raise SketchError("an outline needs at least three points")
@@ -99,6 +107,8 @@ def lasso_area(points: Sequence[XY], figure: BaseGeometry) -> BaseGeometry:
 def crossings(points: Sequence[XY], stop_after: int) -> int:
     """Proper crossings between the edges of the closed outline (counting stops past
     ``stop_after``): vectorised, so a scribble is measured in milliseconds, not repaired for minutes."""
+    import numpy as np
+
     pts = np.asarray(points, dtype=float)
     a, b = pts, np.roll(pts, -1, axis=0)
     n = len(pts)
@@ -129,10 +139,14 @@ def erase(area: BaseGeometry, eraser: BaseGeometry) -> BaseGeometry:
 
 
 def merge(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:
+    import shapely
+
     return _polygonal(shapely.union(a, b))
 
 
 def _finish(geom: BaseGeometry) -> BaseGeometry:
+    import shapely
+
     geom = _polygonal(geom)
     if geom.is_empty or geom.area < MIN_AREA:
         raise SketchError("the drawing lies outside the figure or is too small")
@@ -142,6 +156,9 @@ def _finish(geom: BaseGeometry) -> BaseGeometry:
 
 
 def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    import shapely
+    from shapely.geometry import MultiPolygon, Polygon
+
     if not geom.is_valid:
         geom = shapely.make_valid(geom)
     if isinstance(geom, Polygon | MultiPolygon):
@@ -154,6 +171,9 @@ def to_record(geom: BaseGeometry) -> AreaGeometry:
     """Shapely → the record's geometry, simplified (a bounded number of times) under the vertex
     cap; pieces smaller than MIN_AREA count as nothing drawn. An area that still does not fit is
     refused with a message rather than simplified out of recognition."""
+    import shapely
+    from shapely.geometry import Polygon, mapping
+
     if shapely.get_num_coordinates(geom) > MAX_VERTICES and shapely.get_num_geometries(geom) > 1:
         parts = [g for g in shapely.get_parts(geom) if g.area >= MIN_AREA]
         geom = shapely.multipolygons(parts) if parts else Polygon()
@@ -172,6 +192,8 @@ def to_record(geom: BaseGeometry) -> AreaGeometry:
 
 
 def from_record(area: AreaGeometry) -> BaseGeometry:
+    from shapely.geometry import shape
+
     return _polygonal(shape(area.to_geojson()))
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphi
 
 from dn_bodymap.atlas.model import Atlas
 from dn_bodymap.gui.canvas import figure_cache
-from dn_bodymap.render.view_painter import RenderOptions, paint_view, view_bounds
+from dn_bodymap.render.view_painter import RenderOptions, atlas_view_bounds, paint_view
 
 MAX_IMAGE_PIXELS = 5000 * 5000
 SETTLE_MS = 120
@@ -29,7 +29,7 @@ class FigureItem(QGraphicsObject):
         self._atlas = atlas
         self._view = view
         self._options = options
-        self._rect = view_bounds(atlas.view(view))
+        self._rect = atlas_view_bounds(atlas, view)
         self._image: QImage | None = None
         self._image_scale = 0.0
         self._wanted_scale = 0.0

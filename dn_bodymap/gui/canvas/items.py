@@ -5,6 +5,8 @@ Overrides keep Qt's exact names (CONVENTIONS §7).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -26,9 +28,8 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
     QWidget,
 )
-from shapely.geometry.base import BaseGeometry
 
-from dn_bodymap.render.paths import polygon_path
+from dn_bodymap.render.paths import area_path
 from dn_bodymap.render.style import (
     ARROW_COLOUR,
     LEVEL_COLOURS,
@@ -38,6 +39,9 @@ from dn_bodymap.render.style import (
     NOTE_FILL,
     QUALITY_COLOURS,
 )
+
+if TYPE_CHECKING:
+    from dn_bodymap.charting.geometry import AreaGeometry
 
 QUALITY_PATTERNS = {
     "ache": Qt.BrushStyle.SolidPattern,
@@ -156,7 +160,7 @@ class MarkItem(QGraphicsWidget):
 class PainAreaItem(QGraphicsPathItem):
     Type = QGraphicsItem.UserType + 2
 
-    def __init__(self, area_id: str, geometry: BaseGeometry, quality: str, faded: bool = False) -> None:
+    def __init__(self, area_id: str, geometry: AreaGeometry, quality: str, faded: bool = False) -> None:
         super().__init__()
         self.area_id = area_id
         self.quality = quality
@@ -169,9 +173,9 @@ class PainAreaItem(QGraphicsPathItem):
     def type(self) -> int:
         return PainAreaItem.Type
 
-    def set_geometry(self, geometry: BaseGeometry) -> None:
+    def set_geometry(self, geometry: AreaGeometry) -> None:
         self.geometry = geometry
-        self.setPath(polygon_path(geometry))
+        self.setPath(area_path(geometry))
         colour = QUALITY_COLOURS.get(self.quality, QUALITY_COLOURS["other"])
         self.setBrush(QBrush(colour))
         pen = QPen(colour.darker(160), 1.2)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QGraphicsScene
-from shapely.geometry.base import BaseGeometry
 
 from dn_bodymap.atlas.model import Atlas
+from dn_bodymap.charting.geometry import AreaGeometry
 from dn_bodymap.gui.canvas.background import FigureItem
 from dn_bodymap.gui.canvas.items import ArrowItem, MarkItem, NoteItem, PainAreaItem
 from dn_bodymap.render.view_painter import RenderOptions
@@ -59,7 +59,7 @@ class BodyMapScene(QGraphicsScene):
             self.removeItem(item)
 
     # -- pain areas ------------------------------------------------------------------------
-    def upsert_area(self, area_id: str, geometry: BaseGeometry, quality: str) -> PainAreaItem:
+    def upsert_area(self, area_id: str, geometry: AreaGeometry, quality: str) -> PainAreaItem:
         item = self.areas.get(area_id)
         if item is None or item.quality != quality:
             if item is not None:
@@ -111,7 +111,7 @@ class BodyMapScene(QGraphicsScene):
     def set_overlay(
         self,
         marks: list[tuple[float, float, str, str | None]],
-        areas: list[tuple[BaseGeometry, str]],
+        areas: list[tuple[AreaGeometry, str]],
     ) -> None:
         """marks: (x, y, label, previous mark id or None); a mark with an id can be taken over."""
         for item in [*self.overlay_marks, *self.overlay_areas]:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from dn_bodymap.charting.editing import Changes
-from dn_bodymap.charting.editing.sketch import from_record
 from dn_bodymap.charting.records import Mark
 from dn_bodymap.gui.canvas.items import ArrowItem, MarkItem, NoteItem
 from dn_bodymap.gui.session.after_paint import AfterFirstPaint
@@ -256,10 +255,12 @@ class SessionPage(QWidget):
                 if area is None or str(area.view) != view:
                     scene.remove_area(area_id)
                 else:
-                    scene.upsert_area(area.id, from_record(area.geometry), str(area.quality))
+                    scene.upsert_area(area.id, area.geometry, str(area.quality))
         if callable(self._referral_index) and not self.after_paint_done():
-            self._suggestions_pending = True  # ranked once the index has loaded, after the paint
-            self.referral.update_from(self.controller.atlas, list(areas.values()), None)
+            # Described and ranked just after the paint: describing needs the atlas's shapes and
+            # shapely, which the first paint does without (atlas/lazy.py); ranking needs the index.
+            self._suggestions_pending = True
+            self.referral.show_pending(bool(areas))
         else:
             self._suggestions_pending = False
             self.referral.update_from(self.controller.atlas, list(areas.values()), self.referral_index)

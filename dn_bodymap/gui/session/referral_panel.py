@@ -13,14 +13,14 @@ cancelled before it starts.
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from dn_bodymap.charting.editing.sketch import from_record
-from dn_bodymap.charting.referral.describe import describe, extent_phrase
-from dn_bodymap.charting.referral.drawing import DrawingError, PainDrawing
+if TYPE_CHECKING:
+    from dn_bodymap.charting.referral.drawing import PainDrawing
 
 
 class _Relay(QObject):
@@ -186,9 +186,22 @@ class ReferralPanel(QWidget):
         return False
 
     # -- the drawing ---------------------------------------------------------------------------------
+    def show_pending(self, has_areas: bool) -> None:
+        """Before the session screen's first paint: what the drawing is comes just after it."""
+        self.generation += 1
+        self._pool.clear()
+        self.suggestions.clear()
+        self.summary.setText("Describing the pain drawing…" if has_areas else "No pain area drawn yet.")
+        self.extent.setText("")
+
     def update_from(self, atlas, areas, index=None) -> None:
         self.generation += 1
         self._pool.clear()  # a queued job for an older drawing need not run at all
+        # Imported here: they bring shapely, which the session screen's first paint does without.
+        from dn_bodymap.charting.editing.sketch import from_record
+        from dn_bodymap.charting.referral.describe import describe, extent_phrase
+        from dn_bodymap.charting.referral.drawing import DrawingError, PainDrawing
+
         drawing = PainDrawing()
         for area in areas:
             drawing.add(str(area.view), from_record(area.geometry))
