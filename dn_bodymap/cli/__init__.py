@@ -54,7 +54,7 @@ class _VersionAction(argparse.Action):
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """Every command's parser; with ``command`` (one of ``_COMMAND_HOMES``), only its module's."""
+    """Every command's parser; with ``command`` (one of ``_COMMAND_HOMES``), only that one's."""
     import importlib
 
     parser = OneLineParser(
@@ -72,7 +72,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "--demo", action="store_true", help="open the GUI on a database of fictitious patients"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in (_COMMAND_HOMES[command],) if command in _COMMAND_HOMES else _COMMAND_MODULES:
+    if command in _COMMAND_HOMES:  # that command's parser alone: its module registers it by name
+        importlib.import_module(_COMMAND_HOMES[command]).register(sub, only=command)
+        return parser
+    for name in _COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:  # a command family not built yet is absent, never fake

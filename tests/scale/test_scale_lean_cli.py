@@ -138,3 +138,37 @@ def test_lean_listing_equals_the_repository(clinic, text, include_archived, limi
         )
         for s in full
     ]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--db", "x.db", "patients", "--search", "ann", "--json", "--limit", "5"],
+        ["patients", "--archived", "--offset", "2"],
+        ["--db=x.db", "sessions", "--patient", "p1", "--limit", "3"],
+        ["db", "check", "--json"],
+        ["db", "backups", "--location", "/tmp/b"],
+        ["--demo", "demo", "--patients", "12", "--seed", "3"],
+    ],
+)
+def test_a_command_parsed_alone_reads_as_with_every_command(argv: list[str]) -> None:
+    """``build_parser(command)`` builds that command's parser alone (a fifth of a listing's run),
+    and it reads the same arguments into the same values as the parser of every command."""
+    from dn_bodymap.cli import build_parser
+
+    command = _command_in(argv)
+    alone = build_parser(command)
+    (sub,) = [a for a in alone._actions if a.dest == "command"]
+    assert list(sub.choices) == [command]
+    assert vars(alone.parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_a_command_parsed_alone_refuses_what_the_full_parser_refuses(capsys) -> None:
+    from dn_bodymap.cli import build_parser
+
+    for parser in (build_parser("patients"), build_parser()):
+        with pytest.raises(SystemExit) as ended:
+            parser.parse_args(["patients", "--limit", "-1"])
+        assert ended.value.code == 2
+    alone, full = capsys.readouterr().err.splitlines()
+    assert alone == full and "--limit" in alone
