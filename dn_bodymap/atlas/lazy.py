@@ -15,6 +15,7 @@ from __future__ import annotations
 import pickle
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from dn_bodymap.atlas.model import Atlas, Muscle, ViewData, ViewMeta
@@ -31,9 +32,14 @@ def dumps_atlas(atlas: Atlas, dumps_views: Callable[[object], bytes]) -> bytes:
     return pickle.dumps((cheap, dumps_views(atlas.views)), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def loads_atlas(payload: memoryview, loads_views: Callable[[memoryview], object]) -> LazyAtlas:
+def loads_atlas(
+    payload: memoryview, loads_views: Callable[[memoryview], object], identity: str | None = None
+) -> LazyAtlas:
+    """The atlas of a payload ``dumps_atlas`` wrote; ``identity`` names the bytes it was read from."""
     (version, muscles, view_meta, bounds), views = pickle.loads(payload)
-    return LazyAtlas.pending(version, muscles, view_meta, bounds, lambda: loads_views(memoryview(views)))
+    return LazyAtlas.pending(
+        version, muscles, view_meta, bounds, partial(loads_views, memoryview(views)), identity
+    )
 
 
 class LazyAtlas(Atlas):

@@ -222,13 +222,8 @@ def prune_stale(folder: Path) -> list[Path]:
 
 
 def read_cached(path: Path, kind: type):
-    """The object pickled at ``path`` if it is a ``kind``; None for a missing, stale or torn file."""
-    found = _read_checked(path, kind)
-    return None if found is None else found[0]
-
-
-def _read_checked(path: Path, kind: type) -> tuple[Any, str] | None:
-    """(object, identity of the bytes read: CRC-32 and length) or None, as ``read_cached``."""
+    """The object pickled at ``path`` if it is a ``kind``; None for a missing, stale or torn file.
+    An atlas comes back as a ``LazyAtlas`` whose identity names exactly the bytes read."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -243,7 +238,7 @@ def _read_checked(path: Path, kind: type) -> tuple[Any, str] | None:
         return None
     try:
         if tag is ATLAS_TAG:
-            cached = loads_atlas(payload, _loads_split)
+            cached = loads_atlas(payload, _loads_split, identity=f"{path.stem}-{crc:08x}-{len(payload)}")
         else:
             cached = _loads_split(payload) if tag is SPLIT_TAG else pickle.loads(payload)
     except Exception:  # an incompatible cache file (another version's classes) is simply rebuilt
@@ -251,7 +246,7 @@ def _read_checked(path: Path, kind: type) -> tuple[Any, str] | None:
     if not isinstance(cached, kind):
         return None
     _mark_used(path)
-    return cached, f"{crc:08x}-{len(payload)}"
+    return cached
 
 
 def atlas_identity(atlas: Atlas) -> str | None:
@@ -289,22 +284,16 @@ def load_atlas(root: Path | None = None, use_cache: bool = True) -> Atlas:
     """The atlas from ``root`` (default: the packaged assets), from cache when possible. A process
     that builds it returns the atlas read back from the file it wrote (equal, value for value), so it
     has the identity the caches derived from it are keyed by, as in every later process."""
-    fingerprint = assets_fingerprint(root)
-    path = cache_file(fingerprint)
-    found = _read_checked(path, Atlas) if use_cache else None
-    if found is None and use_cache:
+    path = cache_file(assets_fingerprint(root))
+    found = read_cached(path, Atlas) if use_cache else None
+    if found is None:
         from dn_bodymap.atlas.build import build_atlas
 
-        write_cached(path, build_atlas(read_tables(root)), split_shapes=True)
-        found = _read_checked(path, Atlas)
-    if found is None:  # no cache wanted, or a cache folder that cannot be written
-        from dn_bodymap.atlas.build import build_atlas
-
-        return build_atlas(read_tables(root))
-    cached, read = found
-    if isinstance(cached, LazyAtlas):
-        cached._identity = f"{fingerprint}-{read}"
-    return cached
+        found = build_atlas(read_tables(root))
+        if use_cache:
+            write_cached(path, found, split_shapes=True)
+            found = read_cached(path, Atlas) or found  # the built one if the folder is read-only
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -123,3 +123,20 @@ def test_its_identity_stays_whatever_else_is_read_and_goes_with_other_shapes(cac
     assert atlas_identity(dataclasses.replace(read)) is None
     read.views = dict(built.views)
     assert atlas_identity(read) is None
+
+
+def test_a_cache_folder_that_cannot_be_written_gives_the_built_atlas(
+    mini_root: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from dn_bodymap.atlas import loader
+
+    monkeypatch.setenv("DN_BODYMAP_CACHE", str(tmp_path / "cache"))
+    built: list[Atlas] = []
+    real = loader.write_cached
+    monkeypatch.setattr(
+        loader, "write_cached", lambda path, value, **kw: built.append(value)
+    )  # writes nothing
+    atlas = load_atlas(mini_root)
+    assert built == [atlas] and type(atlas) is Atlas  # built once, and returned as built
+    monkeypatch.setattr(loader, "write_cached", real)
+    assert isinstance(load_atlas(mini_root), LazyAtlas)
