@@ -40,7 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from timing import median_seconds
+from timing import median_seconds, paired_medians
 
 HERE = Path(__file__).resolve().parent
 CACHE = Path(tempfile.gettempdir()) / "dn-bodymap-bench-scale"
@@ -543,14 +543,19 @@ def _recent_query(path: Path, repeat: int) -> tuple[float, float]:
     from dn_bodymap.store import open_read_only
 
     with open_read_only(path) as repo:
-        repo.search_patients(limit=200, order="recent")
-        recent = median_seconds(lambda: repo.search_patients(limit=200, order="recent"), repeat)
-    conn = sqlite3.connect(path)
-    try:
-        bare = median_seconds(lambda: conn.execute("SELECT * FROM patients LIMIT 200").fetchall(), repeat)
-    finally:
-        conn.close()
-    return recent, bare
+        conn = sqlite3.connect(path)
+        try:
+
+            def recent() -> object:
+                return repo.search_patients(limit=200, order="recent")
+
+            def bare() -> object:
+                return conn.execute("SELECT * FROM patients LIMIT 200").fetchall()
+
+            recent(), bare()
+            return paired_medians(recent, bare, repeat)
+        finally:
+            conn.close()
 
 
 def _suggest_whole_figure(repeat: int) -> float:
