@@ -45,7 +45,7 @@ def loads_atlas(
 class LazyAtlas(Atlas):
     """An ``Atlas`` (it pickles and compares as one) whose views load at their first read."""
 
-    __slots__ = ("_bounds", "_identity", "_load", "_lock")
+    __slots__ = ("_bounds", "_identity", "_load", "_lock", "_rebuild")
 
     @classmethod
     def pending(
@@ -63,17 +63,32 @@ class LazyAtlas(Atlas):
         atlas = cls.__new__(cls)
         atlas.version, atlas.muscles, atlas.view_meta = version, muscles, view_meta
         atlas._bounds, atlas._load, atlas._lock = bounds, load, threading.Lock()
-        atlas._identity = identity
+        atlas._identity, atlas._rebuild = identity, None
         return atlas
+
+    def rebuilt_by(self, rebuild: Callable[[], Atlas]) -> LazyAtlas:
+        """Where the views come from if the file's cannot be read at first use (a cache file of
+        other classes was refused when read, before the views were read lazily): the loader's build."""
+        self._rebuild = rebuild
+        return self
 
     @property  # type: ignore[override]
     def views(self) -> dict[str, ViewData]:
         if self._load is not None:
             with self._lock:  # a worker thread may be first
                 if self._load is not None:
-                    _VIEWS.__set__(self, self._load())
+                    _VIEWS.__set__(self, self._read_views())
                     self._load = None
         return _VIEWS.__get__(self)
+
+    def _read_views(self) -> dict[str, ViewData]:
+        try:
+            return self._load()  # type: ignore[misc, return-value]
+        except Exception:
+            if self._rebuild is None:
+                raise
+            self._identity = None  # not the shapes of the bytes read
+            return self._rebuild().views
 
     @views.setter
     def views(self, value: dict[str, ViewData]) -> None:

@@ -287,13 +287,20 @@ def load_atlas(root: Path | None = None, use_cache: bool = True) -> Atlas:
     path = cache_file(assets_fingerprint(root))
     found = read_cached(path, Atlas) if use_cache else None
     if found is None:
-        from dn_bodymap.atlas.build import build_atlas
-
-        found = build_atlas(read_tables(root))
+        found = build_atlas_from(root)
         if use_cache:
             write_cached(path, found, split_shapes=True)
             found = read_cached(path, Atlas) or found  # the built one if the folder is read-only
+    if isinstance(found, LazyAtlas):  # its shapes are read at first use: built then if unreadable
+        found.rebuilt_by(lambda: build_atlas_from(root))
     return found
+
+
+def build_atlas_from(root: Path | None = None) -> Atlas:
+    """The atlas built from the assets under ``root``, without the cache (seconds, not milliseconds)."""
+    from dn_bodymap.atlas.build import build_atlas
+
+    return build_atlas(read_tables(root))
 
 
 @lru_cache(maxsize=1)

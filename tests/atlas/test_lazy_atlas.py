@@ -140,3 +140,24 @@ def test_a_cache_folder_that_cannot_be_written_gives_the_built_atlas(
     assert built == [atlas] and type(atlas) is Atlas  # built once, and returned as built
     monkeypatch.setattr(loader, "write_cached", real)
     assert isinstance(load_atlas(mini_root), LazyAtlas)
+
+
+def test_shapes_unreadable_at_first_use_are_built_from_the_assets(cached, mini_root: Path) -> None:
+    """A cache file whose shapes cannot be read (refused when read, before they were read lazily)
+    still gives the atlas: built from the assets at first use, without the file's identity."""
+    import pickle
+    import zlib
+
+    from dn_bodymap.atlas import loader
+
+    built, _ = cached
+    path = loader.cache_file(loader.assets_fingerprint(mini_root))
+    bounds = {name: built.view_bounds(name) for name in built.view_names()}
+    payload = pickle.dumps(((built.version, built.muscles, built.view_meta, bounds), b"not the views"))
+    path.write_bytes(loader.ATLAS_TAG + zlib.crc32(payload).to_bytes(4, "big") + payload)
+    broken = load_atlas(mini_root)
+    assert isinstance(broken, LazyAtlas) and broken.identity is not None
+    assert broken.views == built.views and broken == built and broken.identity is None
+    unbuildable = LazyAtlas.pending(built.version, built.muscles, built.view_meta, bounds, lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):  # without a way to build it, the error is not hidden
+        assert unbuildable.views

@@ -186,17 +186,20 @@ class ReferralPanel(QWidget):
         return False
 
     # -- the drawing ---------------------------------------------------------------------------------
-    def show_pending(self, has_areas: bool) -> None:
-        """Before the session screen's first paint: what the drawing is comes just after it."""
+    def _start_over(self) -> None:
+        """A new drawing: a queued job for an older one need not run at all, nor its results show."""
         self.generation += 1
         self._pool.clear()
         self.suggestions.clear()
+
+    def show_pending(self, has_areas: bool) -> None:
+        """Before the session screen's first paint: what the drawing is comes just after it."""
+        self._start_over()
         self.summary.setText("Describing the pain drawing…" if has_areas else "No pain area drawn yet.")
         self.extent.setText("")
 
     def update_from(self, atlas, areas, index=None) -> None:
-        self.generation += 1
-        self._pool.clear()  # a queued job for an older drawing need not run at all
+        self._start_over()
         # Imported here: they bring shapely, which the session screen's first paint does without.
         from dn_bodymap.charting.editing.sketch import from_record
         from dn_bodymap.charting.referral.describe import describe, extent_phrase
@@ -205,7 +208,6 @@ class ReferralPanel(QWidget):
         drawing = PainDrawing()
         for area in areas:
             drawing.add(str(area.view), from_record(area.geometry))
-        self.suggestions.clear()
         if drawing.is_empty():
             self.summary.setText("No pain area drawn yet.")
             self.extent.setText("")
