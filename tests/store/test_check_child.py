@@ -141,12 +141,14 @@ def test_the_check_child_maps_the_file_and_takes_the_parents_sizes(
     monkeypatch.setattr(check_child, "_stop_with_parent", lambda: None)
     monkeypatch.setattr(check_child, "_say", said.append)
     monkeypatch.setattr(
-        check_child, "db_check", lambda path, *, mapped=False: seen.append((path, mapped)) or ["found"]
+        check_child,
+        "db_check",
+        lambda path, *, mapped=False, passphrase=None: seen.append((path, mapped, passphrase)) or ["found"],
     )
     monkeypatch.setattr(check_child, "SPLIT_MIN_BYTES", check_child.SPLIT_MIN_BYTES)
     monkeypatch.setattr(check_child, "CHUNK_ROWS", check_child.CHUNK_ROWS)
-    check_child._check({"split_min_bytes": 0, "chunk_rows": 7}, store)
-    assert seen == [(store, True)] and said == [{"problems": ["found"]}]
+    check_child._check({"split_min_bytes": 0, "chunk_rows": 7, "passphrase": "the file's"}, store)
+    assert seen == [(store, True, "the file's")] and said == [{"problems": ["found"]}]
     assert check_child.SPLIT_MIN_BYTES == 0 and check_child.CHUNK_ROWS == 7
 
 
@@ -327,30 +329,125 @@ def test_a_child_whose_parent_has_gone_stops(store: Path) -> None:
         assert child.wait(timeout=120) in (0, 3)  # done already, or stopped by the closed pipe
 
 
-def test_sqlites_checks_run_first_while_a_child_already_walks_records(
+def test_sqlites_checks_start_first_and_the_chain_waits_for_them(
     store: Path, children: list[dict], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two busy cores, not three workers on two: SQLite's checks, then the chain, here; records in
-    the child from the start."""
+    """Two busy cores, not three workers on two: SQLite's checks start before anything else (in a
+    thread: the walk's imports, the file's opening and the child's start run beside them), the
+    child walks records from its start, and the chain is walked here once SQLite's checks are done."""
     from dn_bodymap.store import backup
 
     events: list[str] = []
+    sqlite_started, child_started = threading.Event(), threading.Event()
     real_start, real_integrity = check_child.start, backup.integrity_problems
     real_chain = audit.chain_problems
 
-    def start(*args, **kwargs):
-        events.append("child")
-        return real_start(*args, **kwargs)
-
     def integrity(path, *, mmap_bytes=0):
-        events.append("sqlite")
-        return real_integrity(path, mmap_bytes=mmap_bytes)
+        events.append("sqlite starts")
+        sqlite_started.set()
+        assert child_started.wait(timeout=120), "the child was not started while SQLite's checks ran"
+        found = real_integrity(path, mmap_bytes=mmap_bytes)
+        events.append("sqlite ends")
+        return found
+
+    def start(*args, **kwargs):
+        assert sqlite_started.wait(timeout=120), "SQLite's checks had not started before the child"
+        events.append("child")
+        child = real_start(*args, **kwargs)
+        child_started.set()
+        return child
 
     monkeypatch.setattr(check_child, "start", start)
     monkeypatch.setattr(backup, "integrity_problems", integrity)
     monkeypatch.setattr(audit, "chain_problems", lambda db: events.append("chain") or real_chain(db))
     assert check_child.db_check(store) == []
-    assert events == ["child", "sqlite", "chain"]
+    assert events == ["sqlite starts", "child", "sqlite ends", "chain"]
+
+
+def test_a_mapped_check_starts_the_record_walks_child_before_it_opens_the_file(
+    store: Path, children: list[dict], child_walks: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check child (mapped) starts the record walk's child with SQLite's checks, before its own
+    imports and the file's opening, and the walk uses that child: one child, chunks walked by it."""
+    from dn_bodymap.store import repository
+
+    events: list[str] = []
+    real_start, real_open = check_child.start, repository.open_read_only
+
+    def start(*args, **kwargs):
+        events.append("child")
+        return real_start(*args, **kwargs)
+
+    def open_read_only(*args, **kwargs):
+        events.append("open")
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(check_child, "start", start)
+    monkeypatch.setattr(repository, "open_read_only", open_read_only)
+    tamper(store, *EDITS)
+    assert check_child.db_check(store, mapped=True) == check_child.db_check(store)
+    assert events[:2] == ["child", "open"] and events.count("child") == 2  # one for each check
+    assert chunks_walked_by_a_child(children) >= 1
+
+
+def test_a_child_started_for_a_file_that_will_not_open_is_stopped(
+    store: Path, children: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dn_bodymap.store import repository
+    from dn_bodymap.store.errors import StoreError
+
+    started: list[check_child.Child] = []
+    real_start = check_child.start
+
+    def start(*args, **kwargs):
+        child = real_start(*args, **kwargs)
+        started.extend([child] if child is not None else [])
+        return child
+
+    def open_read_only(*args, **kwargs):
+        raise StoreError("records.db is locked by a migration")
+
+    monkeypatch.setattr(check_child, "start", start)
+    monkeypatch.setattr(repository, "open_read_only", open_read_only)
+    assert check_child.db_check(store, mapped=True) == ["records.db is locked by a migration"]
+    assert len(started) == 1 and started[0].process.returncode is not None  # stopped and reaped
+
+
+def test_an_error_in_sqlites_checks_reaches_the_caller(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The thread that runs them hands what they raise to the walk, which stops (nothing walked)."""
+    from dn_bodymap.store import backup
+
+    walked: list[object] = []
+
+    def integrity(path, *, mmap_bytes=0):
+        raise MemoryError("no room for SQLite's checks")
+
+    monkeypatch.setattr(backup, "integrity_problems", integrity)
+    monkeypatch.setattr(audit, "verify_chain", lambda db: walked.append(db) or [])
+    with pytest.raises(MemoryError, match="no room"):
+        check_child.db_check(store)
+    assert walked == []
+
+
+@pytest.mark.parametrize("rows", [0, 1, 5, 64])
+def test_the_chunks_cover_each_table_from_its_first_rowid_to_its_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int
+) -> None:
+    """Rowid ranges of ``CHUNK_ROWS`` rows from the first rowid to the last; an empty table has none."""
+    monkeypatch.setattr(check_child, "CHUNK_ROWS", 4)
+    path = tmp_path / "records.db"
+    with open_store(path, actor="Dr Test", backups=False) as repo:
+        patient = repo.add_patient(make_patient("Test Patient"))
+        session = repo.create_session(Session(patient_id=patient.id, clinician="Dr Test"))
+        for _ in range(rows):
+            repo.add_mark(make_mark(session))
+    with open_read_only(path, check=False) as repo:
+        chunks = [c for c in check_child.content_chunks(repo.db) if c[0] == "mark"]
+        rowids = [r for (r,) in repo.db.execute("SELECT rowid FROM marks ORDER BY rowid")]
+    expected = (
+        [("mark", s, min(s + 3, rowids[-1])) for s in range(rowids[0], rowids[-1] + 1, 4)] if rowids else []
+    )
+    assert chunks == expected
 
 
 @pytest.mark.parametrize("split", [True, False])
