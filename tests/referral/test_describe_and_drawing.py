@@ -82,6 +82,8 @@ def test_geojson_round_trip(mini):
             "outside the figure",
         ),
         ("[]", "Feature"),
+        (json.dumps(FEATURE["geometry"]), "not a bare Polygon: put it in a Feature whose properties.view"),
+        (json.dumps({"type": "FeatureCollection", "features": [FEATURE, [1, 2]]}), "feature 2 is not a"),
     ],
 )
 def test_bad_drawings_are_refused_with_a_reason(mini, text, message):

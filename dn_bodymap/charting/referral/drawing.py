@@ -91,13 +91,18 @@ class PainDrawing:
         """A Feature or FeatureCollection whose features carry ``properties.view``."""
         if not isinstance(doc, Mapping):
             raise DrawingError("a drawing must be a GeoJSON Feature or FeatureCollection")
+        if doc.get("type") in _GEOMETRY_TYPES:  # a geometry alone says nothing of the view it is on
+            raise DrawingError(
+                f"a drawing must be a GeoJSON Feature or FeatureCollection, not a bare {doc['type']}: "
+                "put it in a Feature whose properties.view names the view"
+            )
         features = doc.get("features") if doc.get("type") == "FeatureCollection" else [doc]
         if not isinstance(features, list) or not features:
             raise DrawingError("the drawing has no features")
         drawing = cls()
         for i, feature in enumerate(features, 1):
             if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
-                raise DrawingError(f"item {i} is not a GeoJSON Feature")
+                raise DrawingError(f"feature {i} is not a GeoJSON Feature")
             props = feature.get("properties") or {}
             view = props.get("view", default_view) if isinstance(props, Mapping) else default_view
             if view not in VIEWS:
@@ -116,6 +121,11 @@ class PainDrawing:
         if out.is_empty():
             raise DrawingError("the drawing lies outside the figure")
         return out
+
+
+_GEOMETRY_TYPES = frozenset(
+    ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection")
+)
 
 
 def polygon_from_geojson(geometry: Any, where: str = "geometry") -> BaseGeometry:
