@@ -37,7 +37,14 @@ from dn_bodymap.atlas.model import (
     is_one_sided,
     side_of_x,
 )
-from dn_bodymap.atlas.shapes import ShapeError, build_shape, line_geometry, mirror, polygonal
+from dn_bodymap.atlas.shapes import (
+    ShapeError,
+    build_shape,
+    line_geometry,
+    mirror,
+    polygonal,
+    without_specks,
+)
 
 #: Authored data sets and the views built from each (the detail frames: docs/atlas-detail-views.md).
 #: A side frame's second view is the mirror image of its first.
@@ -358,6 +365,11 @@ def _simplify_regions(vd: ViewData) -> tuple[BaseGeometry, list[BaseGeometry]] |
     return (body[0] if len(body) == 1 else MultiPolygon(body)), done
 
 
+def _clipped(geom: BaseGeometry, sil: BaseGeometry) -> BaseGeometry:
+    """Simplified, clipped to the figure, without the specks clipping leaves along its edge."""
+    return without_specks(polygonal(geom.simplify(SHAPE_TOLERANCE).intersection(sil)))
+
+
 def _simplify_shape(shape: MuscleShape, sil: BaseGeometry, twin: MuscleShape | None) -> MuscleShape:
     """Simplified and clipped to ``sil``; ``twin`` (simplified already) is mirrored when given."""
     if (
@@ -371,9 +383,9 @@ def _simplify_shape(shape: MuscleShape, sil: BaseGeometry, twin: MuscleShape | N
         )
         tendons = tuple(mirror(g) for g in twin.tendon_parts)
     else:
-        geom = polygonal(shape.geometry.simplify(SHAPE_TOLERANCE).intersection(sil))
+        geom = _clipped(shape.geometry, sil)
         parts = tuple((polygonal(g.simplify(SHAPE_TOLERANCE)), a) for g, a in shape.fibre_parts)
-        tendons = tuple(polygonal(g.simplify(SHAPE_TOLERANCE).intersection(sil)) for g in shape.tendon_parts)
+        tendons = tuple(_clipped(g, sil) for g in shape.tendon_parts)
     anchor = _kept_anchor(geom, shape.anchor)
     return MuscleShape(
         shape.muscle_id, shape.view, shape.side, shape.layer, geom, anchor, shape.fibre_angle, parts, tendons

@@ -149,9 +149,7 @@ def _facing_views(atlas: Atlas, detail_view: str) -> set[str]:
 
 def _union(atlas: Atlas, view: str, side: Side, rids: tuple[str, ...]) -> BaseGeometry:
     """The union of those regions of ``view`` on ``side`` (and the midline), computed once."""
-    import shapely
-
-    from dn_bodymap.atlas.shapes import polygonal
+    from dn_bodymap.atlas.shapes import region_zone
 
     unions = _memo_for(atlas).unions
     key = (view, side, rids)
@@ -160,7 +158,7 @@ def _union(atlas: Atlas, view: str, side: Side, rids: tuple[str, ...]) -> BaseGe
         parts = [
             r.geometry for r in atlas.view(view).regions if r.id in wanted and r.side in (side, Side.MIDLINE)
         ]
-        unions[key] = polygonal(shapely.union_all(parts))
+        unions[key] = region_zone(parts)
     return unions[key]
 
 

@@ -152,6 +152,39 @@ def polygonal(geom: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(parts)
 
 
+#: Parts of a shape under this many square atlas units, beside a bigger part of it, are specks left
+#: by cutting shapes against each other (a region against its neighbours, a muscle or a zone against
+#: the outline): drawn, each outline is a stray dot off the shape. Nothing authored is that small
+#: (the figure is 1000 units tall; 2 square units is a dot of 1.4 units).
+SPECK_AREA = 2.0
+
+
+def split_specks(geom: BaseGeometry) -> tuple[BaseGeometry, list[Polygon]]:
+    """``geom`` without its specks, and the specks; a shape whose parts are all small keeps its
+    largest (a speck is small beside the rest of its shape, not small in itself)."""
+    parts = [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, Polygon) and not g.is_empty]
+    if len(parts) < 2:
+        return geom, []
+    biggest = max(p.area for p in parts)
+    small = [p.area < SPECK_AREA and p.area < biggest for p in parts]
+    if not any(small):
+        return geom, []
+    kept = [p for p, s in zip(parts, small, strict=True) if not s]
+    return (kept[0] if len(kept) == 1 else MultiPolygon(kept)), [
+        p for p, s in zip(parts, small, strict=True) if s
+    ]
+
+
+def without_specks(geom: BaseGeometry) -> BaseGeometry:
+    return split_specks(geom)[0]
+
+
+def region_zone(regions: Sequence[BaseGeometry]) -> BaseGeometry:
+    """Regions joined into a referral zone: regions keep the specks their partition leaves (a
+    click there still finds a region), a zone drawn from them does not."""
+    return without_specks(polygonal(shapely.union_all(list(regions))))
+
+
 def mirror(geom: BaseGeometry) -> BaseGeometry:
     """Reflect across the midline (x → −x); orientation is restored by normalising."""
     return shapely.transform(geom, lambda c: c * [-1.0, 1.0]).normalize()

@@ -24,7 +24,15 @@ from dn_bodymap.assets import asset_path
 from dn_bodymap.atlas.build import FRAMES, AtlasDataError, frame_landmarks
 from dn_bodymap.atlas.detail_map import detail_zone_parts
 from dn_bodymap.atlas.model import Atlas, Side, is_mirror_view, is_one_sided, side_of_x
-from dn_bodymap.atlas.shapes import ShapeError, build_shape, mirror, polygonal, resolve_point
+from dn_bodymap.atlas.shapes import (
+    ShapeError,
+    build_shape,
+    mirror,
+    polygonal,
+    region_zone,
+    resolve_point,
+    without_specks,
+)
 
 ZONE_KINDS = ("essential", "spillover")
 
@@ -231,8 +239,8 @@ def _zones(
                         if (view, rid, s) in regions_by_key
                     ]
                     if found:
-                        geom = shapely.union_all([g for _, g in found])
-                        out.append(Zone(view, s, tuple(r for r, _ in found), polygonal(geom)))
+                        geom = region_zone([g for _, g in found])
+                        out.append(Zone(view, s, tuple(r for r, _ in found), geom))
     else:
         frame = spec["frame"]
         authored = build_shape(spec, points[frame])
@@ -242,7 +250,7 @@ def _zones(
                 geom = _placed_geometry(view, s, authored)
                 if geom is None:
                     continue
-                clipped = polygonal(geom.intersection(sil))
+                clipped = without_specks(polygonal(geom.intersection(sil)))
                 if clipped.area > 0.5:
                     out.append(Zone(view, s, (), clipped))
     return out
