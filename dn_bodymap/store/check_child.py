@@ -309,7 +309,8 @@ def _size(path: Path) -> int:
 
 class _InThread:
     """A call run in a daemon thread from now on; ``result()`` waits for it and returns what it
-    returned or raises what it raised."""
+    returned or raises what it raised. Not ``concurrent.futures``: its workers are joined at exit,
+    so an interrupted check would wait for SQLite's to finish."""
 
     def __init__(self, call: Callable[[], list[str]]) -> None:
         self._call = call
