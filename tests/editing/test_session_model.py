@@ -264,3 +264,33 @@ def test_a_restored_mark_goes_back_to_its_row(repo) -> None:
     editing.undo()
     assert [m.id for m in editing.model.marks()] == [m.id for m in repo.list_marks(session.id)]
     assert editing.model.marks()[1].id == middle.id
+
+
+def test_a_record_deleted_before_a_reload_and_restored_after_it_goes_back_to_its_row(repo) -> None:
+    """A failed command makes the model read everything again (``invalidate``); undoing a deletion
+    made before that puts the record back in its row, as a fresh listing does (found by the
+    state machine of tests/editing/test_site_review.py: two notes, the first deleted, a reload,
+    undo)."""
+    patient = repo.add_patient(Patient(display_name="Demo Patient Reload"))
+    session = repo.create_session(Session(patient_id=patient.id, clinician="Dr Test"))
+    editing = EditingSession(repo, session.id)
+    for text in ("first", "second", "third"):
+        note = Annotation(
+            session_id=session.id,
+            view="anterior",
+            kind="note",
+            points=((-20.0, 300.0),),
+            text=text,
+            atlas_version="1.0",
+        )
+        editing.execute(AddAnnotation(note))
+    for m in (new_mark(session.id, 2) for _ in range(3)):
+        editing.execute(PlaceMark(dataclasses.replace(m, x=m.x + len(editing.model.marks()))))
+    editing.execute(DeleteAnnotation(editing.model.annotations()[0]))
+    editing.execute(DeleteMark(editing.model.marks()[0]))
+    editing.model.invalidate()
+    assert modelled(editing.model) == listed(repo, session.id)
+    editing.undo()
+    editing.undo()
+    assert modelled(editing.model) == listed(repo, session.id)
+    assert [a.text for a in editing.model.annotations()] == ["first", "second", "third"]

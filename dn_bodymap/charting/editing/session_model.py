@@ -29,11 +29,12 @@ JOURNAL_LIMIT = 4096
 
 
 class _Table(Generic[R]):
-    """Live records of one kind by id, in first-seen order."""
+    """Live records of one kind by id, in first-seen order (``places``: where each id was first
+    seen, kept by the model across reloads)."""
 
-    def __init__(self, records: Iterable[R]) -> None:
+    def __init__(self, records: Iterable[R], places: dict[str, int]) -> None:
         self.rows: dict[str, R] = {}
-        self._place: dict[str, int] = {}
+        self._place = places
         for record in records:
             self.put(record)
 
@@ -70,6 +71,9 @@ class SessionModel:
         self._areas: _Table[PainArea] | None = None
         self._annotations: _Table[Annotation] | None = None
         self._acks: list[HazardAcknowledgement] | None = None
+        # Where each id was first seen, per kind; kept when the tables are dropped (``invalidate``),
+        # so a record deleted before a reload and restored after it (undo) goes back to its row.
+        self._places: dict[str, dict[str, int]] = {"marks": {}, "areas": {}, "annotations": {}}
         #: Changes whenever the marks may have: a key for what is derived from them.
         self.version = 0
         self._journal: list[tuple[int, str]] = []  # (version, mark id) of each mark change
@@ -79,17 +83,18 @@ class SessionModel:
     # -- reading -----------------------------------------------------------------------------
     def _mark_table(self) -> _Table[Mark]:
         if self._marks is None:
-            self._marks = _Table(self.repo.list_marks(self.session_id))
+            self._marks = _Table(self.repo.list_marks(self.session_id), self._places["marks"])
         return self._marks
 
     def _area_table(self) -> _Table[PainArea]:
         if self._areas is None:
-            self._areas = _Table(self.repo.list_pain_areas(self.session_id))
+            self._areas = _Table(self.repo.list_pain_areas(self.session_id), self._places["areas"])
         return self._areas
 
     def _annotation_table(self) -> _Table[Annotation]:
         if self._annotations is None:
-            self._annotations = _Table(self.repo.list_annotations(self.session_id))
+            listed = self.repo.list_annotations(self.session_id)
+            self._annotations = _Table(listed, self._places["annotations"])
         return self._annotations
 
     @property
