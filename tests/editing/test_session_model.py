@@ -43,6 +43,17 @@ def new_mark(session_id: str, site: int) -> Mark:
     return Mark(session_id=session_id, view=view, x=x, y=y, atlas_version="1.0", side=side, muscle_id=muscle)
 
 
+def new_note(session_id: str, text: str) -> Annotation:
+    return Annotation(
+        session_id=session_id,
+        view="anterior",
+        kind="note",
+        points=((-20.0, 300.0),),
+        text=text,
+        atlas_version="1.0",
+    )
+
+
 def acknowledging(action):
     """Run an editing action, acknowledging what the core asks for (as the clinician would)."""
     acks = []
@@ -165,15 +176,7 @@ class SessionModelMachine(RuleBasedStateMachine):
         if drop and notes:
             self._execute(DeleteAnnotation(notes[0]))
             return
-        note = Annotation(
-            session_id=self.session.id,
-            view="anterior",
-            kind="note",
-            points=((-20.0, 300.0),),
-            text=text,
-            atlas_version="1.0",
-        )
-        self._execute(AddAnnotation(note))
+        self._execute(AddAnnotation(new_note(self.session.id, text)))
 
     @invariant()
     def model_equals_repository(self) -> None:
@@ -275,15 +278,7 @@ def test_a_record_deleted_before_a_reload_and_restored_after_it_goes_back_to_its
     session = repo.create_session(Session(patient_id=patient.id, clinician="Dr Test"))
     editing = EditingSession(repo, session.id)
     for text in ("first", "second", "third"):
-        note = Annotation(
-            session_id=session.id,
-            view="anterior",
-            kind="note",
-            points=((-20.0, 300.0),),
-            text=text,
-            atlas_version="1.0",
-        )
-        editing.execute(AddAnnotation(note))
+        editing.execute(AddAnnotation(new_note(session.id, text)))
     for m in (new_mark(session.id, 2) for _ in range(3)):
         editing.execute(PlaceMark(dataclasses.replace(m, x=m.x + len(editing.model.marks()))))
     editing.execute(DeleteAnnotation(editing.model.annotations()[0]))
