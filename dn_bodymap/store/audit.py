@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -150,16 +151,15 @@ class _ChainWalk:
         self.prev = GENESIS_HASH
         self.expected_seq = 1
 
-    def batch_verifies(self, columns: list[tuple]) -> bool:
+    def batch_verifies(self, rows: list[tuple]) -> bool:
         """True when a batch of keyed entries follows on, in sequence, with every HMAC matching."""
-        seqs, at, actor, action, kind, entity_id, prev_hashes, digests, content, keyed = columns
+        seqs, prev_hashes, digests, keyed = (list(map(itemgetter(i), rows)) for i in (0, 6, 7, 9))
         n = len(seqs)
         if self.key is None or keyed.count(1) != n or prev_hashes[0] != self.prev:
             return False
-        if seqs != tuple(range(self.expected_seq, self.expected_seq + n)) or prev_hashes[1:] != digests[:-1]:
+        if seqs != list(range(self.expected_seq, self.expected_seq + n)) or prev_hashes[1:] != digests[:-1]:
             return False
-        fields = (seqs, at, actor, action, kind, entity_id, content)
-        if audit_batch.keyed_hashes(self.key, prev_hashes, fields) != list(digests):
+        if audit_batch.keyed_hashes_of_rows(self.key, rows) != digests:
             return False
         self.prev, self.expected_seq = digests[-1], seqs[-1] + 1
         return True
@@ -195,7 +195,7 @@ def chain_problems(db: Database) -> list[str]:
     walk = _ChainWalk(audit_key.load_key(create=False))
     cursor = db.execute(f"SELECT {columns} FROM audit_log ORDER BY seq")
     while batch := cursor.fetchmany(BATCH):
-        if not walk.batch_verifies(list(zip(*batch, strict=True))):
+        if not walk.batch_verifies(batch):
             for row in batch:
                 walk.step(row)
     if walk.missing_key:
@@ -205,6 +205,8 @@ def chain_problems(db: Database) -> list[str]:
         )
     return walk.problems
 
+
+_LAST = itemgetter(-1)
 
 # The content hash of a record's latest entry: '' for an entry written before content hashes
 # existed, NULL for a record with no entry at all (the entity index finds its few entries).
@@ -238,7 +240,7 @@ def table_problems(
     names = [d[0] for d in cursor.description][:-1]
     id_column = names.index("id")
     while batch := cursor.fetchmany(BATCH):
-        expected = [values[-1] for values in batch]
+        expected = list(map(_LAST, batch))
         hashes = audit_batch.row_hashes(names, batch, len(names))
         if hashes == expected:
             continue

@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,13 +71,30 @@ def tables(draw: st.DrawFn) -> tuple[list[str], list[tuple]]:
     return names, rows
 
 
+# The payloads are built by the C module where it was built (store/_payloads.c) and by Python
+# otherwise: each recipe test holds both to the written recipe.
+BUILDERS = ["python"] + (["c"] if audit_batch.native is not None else [])
+
+
+@contextmanager
+def builder(name: str) -> Iterator[None]:
+    kept = audit_batch.native
+    audit_batch.native = kept if name == "c" else None
+    try:
+        yield
+    finally:
+        audit_batch.native = kept
+
+
 @settings(max_examples=400)
 @given(table=tables(), data=st.data())
 def test_row_hashes_are_the_written_recipe(table: tuple[list[str], list[tuple]], data: st.DataObject) -> None:
     names, rows = table
     columns = data.draw(st.integers(min_value=0, max_value=len(names)))
     expected = [written_row_hash(names, row, columns) for row in rows]
-    assert audit_batch.row_hashes(names, rows, columns) == expected
+    for name in BUILDERS:
+        with builder(name):
+            assert audit_batch.row_hashes(names, rows, columns) == expected, name
     assert [audit.row_hash(names, row, columns) for row in rows] == expected
 
 
@@ -108,6 +127,11 @@ def test_keyed_hashes_are_the_written_recipe(key: bytes, entries: list[tuple]) -
     expected = [written_keyed_hash(key, e[0], list(e[1:])) for e in entries]
     assert audit_batch.keyed_hashes(key, prevs, fields) == expected
     assert [audit.keyed_hash(key, e[0], list(e[1:])) for e in entries] == expected
+    # As the walk reads them: audit_log rows (seq, at, actor, action, kind, id, prev, hash, content, keyed).
+    rows = [(*e[1:7], e[0], "", e[7], 1) for e in entries]
+    for name in BUILDERS:
+        with builder(name):
+            assert audit_batch.keyed_hashes_of_rows(key, rows) == expected, name
 
 
 # -- the batched walks against the one-at-a-time walks -------------------------------------------
@@ -176,14 +200,15 @@ TAMPERING = {
 
 @pytest.mark.parametrize("what", list(TAMPERING))
 @pytest.mark.parametrize("batch", [1, 4, 512])
+@pytest.mark.parametrize("payloads", BUILDERS)
 def test_the_batched_walk_finds_what_the_one_at_a_time_walk_finds(
-    store: Path, what: str, batch: int, monkeypatch: pytest.MonkeyPatch
+    store: Path, what: str, batch: int, payloads: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tamper(store, *TAMPERING[what])
     monkeypatch.setattr(audit, "BATCH", batch)
     expected = one_at_a_time(store)
     assert (expected == []) == (what == "nothing")
-    with open_read_only(store, check=False) as repo:
+    with open_read_only(store, check=False) as repo, builder(payloads):
         assert audit.verify_chain(repo.db) == expected
 
 
