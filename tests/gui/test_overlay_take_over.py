@@ -5,8 +5,7 @@ the mark enters this session with its own acknowledgement; declined, nothing cha
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-
-from tests.gui.test_hazard_acknowledgement import answer_dialog, patient_with_signed_visit
+from test_hazard_acknowledgement import answer_dialog, patient_with_signed_visit
 
 
 def open_with_overlay(qtbot, window, patient):
