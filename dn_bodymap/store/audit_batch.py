@@ -10,7 +10,7 @@ with the very functions ``json``'s encoder uses (``encode_basestring`` for text,
 tests/store/test_audit_batch.py holds against the written recipe with hypothesis.
 
 Where the installing computer had a C compiler, the payloads are built by ``_payloads`` (C, built
-by hatch_build.py) in a quarter of the time, the same bytes (both paths are held to the recipe);
+by hatch_build.py) in about a third of the time, the same bytes (both paths are held to the recipe);
 a batch holding a value that module does not spell is built here.
 """
 
