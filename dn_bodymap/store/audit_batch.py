@@ -183,12 +183,13 @@ def keyed_hashes(key: bytes, prev_hashes: Sequence[str], fields: Sequence[Sequen
 # previous hash (as it is), then seq, at, actor, action, entity_kind, entity_id, content_hash.
 _ENTRY_ORDER = (6, 0, 1, 2, 3, 4, 5, 8)
 _ENTRY_RAW = (True, *(False,) * 7)
+_ENTRY_ROW_PREFIXES = ("", *_ENTRY_PREFIXES)  # nothing before the previous hash
 
 
 def keyed_hashes_of_rows(key: bytes, rows: Sequence[Sequence[Any]]) -> list[str]:
     """``keyed_hashes`` of a batch of audit_log rows as ``audit`` reads them (``_ENTRY_ORDER``)."""
     payloads = (
-        native.payloads(rows, _ENTRY_ORDER, ("", *_ENTRY_PREFIXES), _ENTRY_RAW, "]")
+        native.payloads(rows, _ENTRY_ORDER, _ENTRY_ROW_PREFIXES, _ENTRY_RAW, "]")
         if native is not None
         else None
     )
